@@ -1,0 +1,65 @@
+# GNNs for Integrative Omics: every command a student, reader, instructor or CI needs.
+# `make help` lists them. The environment (.venv/) is created from requirements.lock on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+# Quiet, reproducible notebook runs: no user site-packages, a fixed matplotlib backend,
+# and no kernel start-up banner from the Jupyter data dir.
+export PYTHONNOUSERSITE := 1
+export MPLBACKEND := module://matplotlib_inline.backend_inline
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help env test unit lint nbval nbval-1thread book book-strict lab execute lock clean
+
+help:  ## list the commands
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if v in [(3, 11), (3, 12)] else "Python 3.11 or 3.12 is needed, found %d.%d; set PYTHON=..." % v)'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+env: $(STAMP)  ## create .venv/ from requirements.lock (done automatically by the others)
+
+test: $(STAMP)  ## run everything: unit tests, lint, notebooks (nbval, also single-threaded), strict site build
+	$(MAKE) --no-print-directory unit lint nbval nbval-1thread book-strict
+	@echo "make test: all checks passed"
+
+unit: $(STAMP)  ## unit tests of helpers/ and of the environment files
+	$(BIN)/python -m pytest tests
+
+lint: $(STAMP)  ## ruff lint and format check of helpers/, tests/, tools/ and the notebooks
+	$(BIN)/ruff check helpers tests tools notebooks
+	$(BIN)/ruff format --check helpers tests tools notebooks
+
+nbval: $(STAMP)  ## re-execute every notebook and compare with its stored outputs
+	$(BIN)/python -m pytest --nbval -p no:cacheprovider --nbval-current-env -o testpaths= notebooks
+
+nbval-1thread: $(STAMP)  ## the same with one thread (as on a student's laptop)
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest --nbval -p no:cacheprovider --nbval-current-env -o testpaths= notebooks
+
+book: $(STAMP)  ## render the site from the stored outputs into _build/html/
+	$(BIN)/jupyter-book build . --path-output .
+	@echo "Open the site: file://$(CURDIR)/_build/html/index.html"
+
+book-strict: $(STAMP)  ## the site build with every warning as an error
+	$(BIN)/jupyter-book build . --path-output . --warningiserror --nitpick --keep-going
+
+lab: $(STAMP)  ## JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks
+
+execute: $(STAMP)  ## re-run every notebook in place (refresh stored outputs after an edit)
+	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+lock:  ## regenerate requirements.lock and environment.yml (needs the package index)
+	bash tools/lock.sh
+
+clean:  ## remove the built site (keeps .venv/)
+	rm -rf _build

@@ -1,0 +1,43 @@
+"""Shared code of the course *GNNs for Integrative Omics*.
+
+Importing this package does nothing by itself: no seeding, no style change, no
+network access, and not even ``import torch`` until a name that needs it is used
+(names are loaded lazily, so ``00_setup_check`` can report a missing package
+instead of failing on import).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# public name -> submodule that defines it
+_EXPORTS = {
+    "set_seed": "reproducibility",
+    "use_course_style": "plotting",
+    "draw_graph": "plotting",
+    "plot_embeddings": "plotting",
+    "Node2Vec": "node2vec",
+    "random_walk": "node2vec",
+    "to_csr": "node2vec",
+    "train_node2vec": "embedding_eval",
+    "heldout_accuracy": "embedding_eval",
+    "cluster_ari": "embedding_eval",
+    "node2vec_experiment": "embedding_eval",
+    "l2_normalize": "embedding_eval",
+    "summarise": "embedding_eval",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        module = importlib.import_module(f"{__name__}.{_EXPORTS[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_EXPORTS))

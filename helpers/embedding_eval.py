@@ -1,0 +1,277 @@
+"""Training and evaluating node embeddings, introduced in chapter 1 (``01_node2vec_karate.ipynb``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.cluster import KMeans
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import adjusted_rand_score
+
+from .node2vec import Node2Vec
+from .reproducibility import set_seed
+
+__all__ = [
+    "train_node2vec",
+    "heldout_accuracy",
+    "cluster_ari",
+    "l2_normalize",
+    "node2vec_experiment",
+    "summarise",
+]
+
+
+def _as_numpy(x) -> np.ndarray:
+    if isinstance(x, torch.Tensor):
+        return x.detach().cpu().numpy()
+    return np.asarray(x)
+
+
+def _check_rows(name: str, values: np.ndarray, n: int) -> None:
+    if values.shape[0] != n:
+        raise ValueError(f"{name} has {values.shape[0]} entries but the embedding has {n} rows")
+
+
+def train_node2vec(model: Node2Vec, num_epochs: int, lr: float, batch_size: int | None = None) -> list[float]:
+    """Train a Node2Vec model and return the mean loss of each epoch.
+
+    Introduced in chapter 1. Uses ``SparseAdam`` for a sparse embedding (as PyG's
+    example does) and ``Adam`` otherwise. With ``batch_size=None`` every epoch is a
+    single full-batch step over all nodes.
+
+    Parameters
+    ----------
+    model : Node2Vec
+        The model to train (``helpers.Node2Vec`` or PyG's).
+    num_epochs : int
+        Passes over all start nodes, ``>= 1``.
+    lr : float
+        Learning rate, ``> 0``.
+    batch_size : int, optional
+        Start nodes per step; all nodes when ``None``.
+
+    Returns
+    -------
+    list of float
+        Mean loss per epoch.
+
+    Raises
+    ------
+    ValueError
+        If ``num_epochs < 1``, ``lr <= 0`` or ``batch_size < 1``.
+    """
+    if num_epochs < 1:
+        raise ValueError(f"num_epochs must be >= 1, got {num_epochs}")
+    if lr <= 0:
+        raise ValueError(f"lr must be > 0, got {lr}")
+    if batch_size is not None and batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1 or None, got {batch_size}")
+    loader = model.loader(batch_size=batch_size or model.num_nodes, shuffle=True)
+    params = list(model.parameters())
+    sparse = model.embedding.sparse
+    optimizer = torch.optim.SparseAdam(params, lr=lr) if sparse else torch.optim.Adam(params, lr=lr)
+    history = []
+    model.train()
+    for _ in range(num_epochs):
+        total = 0.0
+        for pos_rw, neg_rw in loader:
+            optimizer.zero_grad()
+            loss = model.loss(pos_rw, neg_rw)
+            loss.backward()
+            optimizer.step()
+            total += float(loss.detach())
+        history.append(total / len(loader))
+    return history
+
+
+def heldout_accuracy(z, y, train_mask, test_mask) -> float:
+    """Accuracy of a logistic regression fit on the training nodes, scored on the test nodes.
+
+    Introduced in chapter 1: the classic Node2Vec evaluation (PyG's ``Node2Vec.test``).
+
+    Parameters
+    ----------
+    z : array-like or Tensor
+        Embeddings, shape ``(num_nodes, dim)``.
+    y : array-like or Tensor
+        Integer labels, shape ``(num_nodes,)``.
+    train_mask, test_mask : array-like or Tensor of bool
+        Which nodes train the classifier and which score it; must not overlap.
+
+    Returns
+    -------
+    float
+        Fraction of test nodes classified correctly.
+
+    Raises
+    ------
+    ValueError
+        If shapes disagree, a mask is empty, or the masks overlap.
+    """
+    z, y = _as_numpy(z), _as_numpy(y)
+    train_mask, test_mask = _as_numpy(train_mask).astype(bool), _as_numpy(test_mask).astype(bool)
+    if z.ndim != 2:
+        raise ValueError(f"z must be 2-D (num_nodes, dim), got shape {z.shape}")
+    for name, values in [("y", y), ("train_mask", train_mask), ("test_mask", test_mask)]:
+        _check_rows(name, values, z.shape[0])
+    if not train_mask.any() or not test_mask.any():
+        raise ValueError("train_mask and test_mask must each select at least one node")
+    if (train_mask & test_mask).any():
+        raise ValueError("train_mask and test_mask overlap: a test node must not be seen in training")
+    clf = LogisticRegression(max_iter=1000)
+    clf.fit(z[train_mask], y[train_mask])
+    return float(clf.score(z[test_mask], y[test_mask]))
+
+
+def cluster_ari(z, y, n_clusters: int | None = None, random_state: int = 0) -> float:
+    """Adjusted Rand index between k-means clusters of ``z`` and the labels ``y``.
+
+    Introduced in chapter 1. 0 is chance level, 1 a perfect match (up to renaming).
+
+    Parameters
+    ----------
+    z : array-like or Tensor
+        Embeddings, shape ``(num_nodes, dim)``.
+    y : array-like or Tensor
+        True labels, shape ``(num_nodes,)``.
+    n_clusters : int, optional
+        Number of k-means clusters; the number of distinct labels when omitted.
+    random_state : int
+        Seed of k-means.
+
+    Returns
+    -------
+    float
+        The adjusted Rand index.
+
+    Raises
+    ------
+    ValueError
+        If shapes disagree, ``z`` contains NaN, or ``n_clusters`` is not in ``[2, num_nodes]``.
+    """
+    z, y = _as_numpy(z), _as_numpy(y)
+    if z.ndim != 2:
+        raise ValueError(f"z must be 2-D (num_nodes, dim), got shape {z.shape}")
+    _check_rows("y", y, z.shape[0])
+    if np.isnan(z).any():
+        raise ValueError("z contains NaN; check the training run that produced it")
+    n_clusters = len(np.unique(y)) if n_clusters is None else n_clusters
+    if not 2 <= n_clusters <= z.shape[0]:
+        raise ValueError(f"n_clusters must be between 2 and {z.shape[0]}, got {n_clusters}")
+    pred = KMeans(n_clusters=n_clusters, n_init=10, random_state=random_state).fit_predict(z)
+    return float(adjusted_rand_score(y, pred))
+
+
+def l2_normalize(z) -> np.ndarray:
+    """Scale each row of ``z`` to unit length (cosine geometry), introduced in chapter 1.
+
+    Skip-gram embeddings store a node's degree in the vector's length and its
+    neighbourhood in its direction; normalising keeps only the direction.
+
+    Raises
+    ------
+    ValueError
+        If ``z`` is not 2-D or has an all-zero row.
+    """
+    z = _as_numpy(z).astype(float)
+    if z.ndim != 2:
+        raise ValueError(f"z must be 2-D (num_nodes, dim), got shape {z.shape}")
+    norms = np.linalg.norm(z, axis=1, keepdims=True)
+    if (norms == 0).any():
+        raise ValueError("z has an all-zero row, which has no direction to keep")
+    return z / norms
+
+
+def node2vec_experiment(
+    edge_index,
+    y,
+    train_mask,
+    seeds: Iterable[int],
+    num_epochs: int,
+    lr: float,
+    **node2vec_kwargs,
+) -> tuple[pd.DataFrame, dict[int, np.ndarray]]:
+    """Train Node2Vec once per seed and score each embedding on the held-out nodes.
+
+    Introduced in chapter 1. The test nodes are all nodes outside ``train_mask``.
+    Each embedding is scored twice: as trained (``"raw"``) and with unit-length
+    rows (``"normalised"``, see :func:`l2_normalize`).
+
+    Parameters
+    ----------
+    edge_index : Tensor
+        The graph.
+    y : Tensor
+        Labels (used only for evaluation).
+    train_mask : Tensor of bool
+        Nodes whose labels the logistic regression may see.
+    seeds : iterable of int
+        One training run per seed (``set_seed(seed)`` before each).
+    num_epochs, lr :
+        Passed to :func:`train_node2vec` (full batch).
+    **node2vec_kwargs :
+        Passed to :class:`Node2Vec` (``embedding_dim``, ``walk_length``, ...).
+
+    Returns
+    -------
+    per_seed : pandas.DataFrame
+        Columns ``seed``, ``embedding`` (``"raw"`` or ``"normalised"``),
+        ``test_accuracy``, ``ari``, ``final_loss``.
+    embeddings : dict
+        Seed -> trained (raw) embedding array ``(num_nodes, embedding_dim)``.
+
+    Raises
+    ------
+    ValueError
+        If ``seeds`` is empty (and as raised by the functions it calls).
+    """
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds must name at least one seed")
+    train_mask = torch.as_tensor(train_mask, dtype=torch.bool)
+    rows, embeddings = [], {}
+    for seed in seeds:
+        set_seed(seed)
+        model = Node2Vec(edge_index, num_nodes=len(y), sparse=True, **node2vec_kwargs)
+        losses = train_node2vec(model, num_epochs=num_epochs, lr=lr)
+        z = model().detach().numpy()
+        for kind, features in [("raw", z), ("normalised", l2_normalize(z))]:
+            rows.append(
+                {
+                    "seed": seed,
+                    "embedding": kind,
+                    "test_accuracy": heldout_accuracy(features, y, train_mask, ~train_mask),
+                    "ari": cluster_ari(features, y, random_state=seed),
+                    "final_loss": losses[-1],
+                }
+            )
+        embeddings[seed] = z
+    return pd.DataFrame(rows), embeddings
+
+
+def summarise(
+    per_seed: pd.DataFrame,
+    by: str | Sequence[str] = "embedding",
+    columns: Sequence[str] = ("test_accuracy", "ari"),
+) -> pd.DataFrame:
+    """Mean and (population) standard deviation over seeds, per group; introduced in chapter 1.
+
+    Raises
+    ------
+    ValueError
+        If a column named in ``by`` or ``columns`` is missing.
+    """
+    by_cols = [by] if isinstance(by, str) else list(by)
+    missing = [c for c in [*by_cols, *columns] if c not in per_seed.columns]
+    if missing:
+        raise ValueError(f"per_seed has no column(s) {missing}; it has {list(per_seed.columns)}")
+    grouped = per_seed.groupby(by_cols, sort=False)[list(columns)]
+    mean, std = grouped.mean(), grouped.std(ddof=0)
+    out = pd.DataFrame(index=mean.index)
+    for col in columns:
+        out[col] = mean[col]
+        out[f"{col}_std"] = std[col]
+    return out

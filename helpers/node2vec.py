@@ -1,0 +1,352 @@
+"""A pure-PyTorch Node2Vec with the interface of ``torch_geometric.nn.Node2Vec``.
+
+Introduced in chapter 1 (``01_node2vec_karate.ipynb``).
+
+PyG's own ``Node2Vec`` needs the compiled ``pyg-lib`` (or ``torch-cluster``) for its
+random walks; neither installs from PyPI on every laptop. This module re-implements
+the walks, including node2vec's second-order p/q bias, with plain tensor operations,
+so the course runs anywhere torch runs. Where ``pyg-lib`` is installed, PyG's class
+is a drop-in replacement: the constructor arguments and the methods ``forward``,
+``loader``, ``pos_sample``, ``neg_sample``, ``sample``, ``loss`` and ``test`` match.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+from torch.nn import Embedding
+from torch.utils.data import DataLoader
+
+__all__ = ["Node2Vec", "to_csr", "random_walk"]
+
+# Largest number of distinct nodes in a batch for which the loss uses a Gram matrix.
+_GRAM_LIMIT = 2048
+
+
+def _check_edge_index(edge_index: Tensor, num_nodes: int | None) -> int:
+    if not isinstance(edge_index, Tensor) or edge_index.dim() != 2 or edge_index.size(0) != 2:
+        raise ValueError(
+            "edge_index must be a tensor of shape (2, num_edges), "
+            f"got {getattr(edge_index, 'shape', type(edge_index))}"
+        )
+    if edge_index.dtype not in (torch.int64, torch.int32):
+        raise ValueError(f"edge_index must hold integer node ids, got dtype {edge_index.dtype}")
+    if edge_index.numel() and int(edge_index.min()) < 0:
+        raise ValueError("edge_index must not contain negative node ids")
+    inferred = int(edge_index.max()) + 1 if edge_index.numel() else 0
+    if num_nodes is None:
+        return inferred
+    if num_nodes < inferred:
+        raise ValueError(
+            f"num_nodes={num_nodes} is smaller than the largest node id in edge_index + 1 ({inferred})"
+        )
+    return int(num_nodes)
+
+
+def to_csr(edge_index: Tensor, num_nodes: int | None = None) -> tuple[Tensor, Tensor]:
+    """Convert an ``edge_index`` to compressed sparse rows, neighbours sorted.
+
+    Introduced in chapter 1.
+
+    Parameters
+    ----------
+    edge_index : Tensor
+        Directed edges, shape ``(2, num_edges)``. Give both directions for an
+        undirected graph (PyG's convention).
+    num_nodes : int, optional
+        Number of nodes; inferred from ``edge_index`` when omitted.
+
+    Returns
+    -------
+    rowptr : Tensor
+        Shape ``(num_nodes + 1,)``; the neighbours of node ``v`` are
+        ``col[rowptr[v]:rowptr[v + 1]]``.
+    col : Tensor
+        Shape ``(num_edges,)``, the edge targets sorted by source, then target.
+
+    Raises
+    ------
+    ValueError
+        If ``edge_index`` is not an integer tensor of shape ``(2, E)`` or holds
+        ids outside ``[0, num_nodes)``.
+    """
+    num_nodes = _check_edge_index(edge_index, num_nodes)
+    row, col = edge_index.long()
+    order = torch.argsort(row * max(num_nodes, 1) + col)
+    row, col = row[order], col[order]
+    rowptr = torch.zeros(num_nodes + 1, dtype=torch.long)
+    rowptr[1:] = torch.cumsum(torch.bincount(row, minlength=num_nodes), 0)
+    return rowptr, col
+
+
+def _uniform_neighbour(rowptr: Tensor, col: Tensor, cur: Tensor) -> Tensor:
+    """One uniformly chosen neighbour per walker; walkers on isolated nodes stay put."""
+    deg = rowptr[cur + 1] - rowptr[cur]
+    offset = (torch.rand(cur.numel()) * deg).long()
+    # Guard against rand() * deg rounding up to deg in float32.
+    offset = torch.minimum(offset, (deg - 1).clamp(min=0))
+    nxt = col[(rowptr[cur] + offset).clamp(max=max(col.numel() - 1, 0))] if col.numel() else cur
+    return torch.where(deg > 0, nxt, cur)
+
+
+def random_walk(
+    rowptr: Tensor,
+    col: Tensor,
+    start: Tensor,
+    walk_length: int,
+    p: float = 1.0,
+    q: float = 1.0,
+) -> Tensor:
+    """Second-order (node2vec) random walks, vectorised over walkers.
+
+    Introduced in chapter 1.
+
+    A walker that arrived at ``v`` from ``t`` moves to a neighbour ``x`` of ``v``
+    with probability proportional to ``1/p`` if ``x == t`` (going back), ``1`` if
+    ``x`` is also a neighbour of ``t``, and ``1/q`` otherwise (moving outward)
+    (Grover & Leskovec 2016). The first step is uniform. Each biased step is drawn
+    exactly, for all walkers at once (no rejection loop). Randomness comes from torch's
+    global generator, so ``set_seed`` makes walks reproducible.
+
+    Parameters
+    ----------
+    rowptr, col : Tensor
+        The graph in CSR form, from :func:`to_csr`.
+    start : Tensor
+        Start node of each walk, shape ``(num_walks,)``.
+    walk_length : int
+        Number of steps; each walk has ``walk_length + 1`` nodes.
+    p, q : float
+        Return and in-out parameters, both ``> 0``.
+
+    Returns
+    -------
+    Tensor
+        Shape ``(num_walks, walk_length + 1)``; column 0 is ``start``. A walker on an
+        isolated node stays there.
+
+    Raises
+    ------
+    ValueError
+        If ``walk_length < 1``, ``p <= 0`` or ``q <= 0``, or ``start`` holds ids
+        outside the graph.
+    """
+    if walk_length < 1:
+        raise ValueError(f"walk_length must be >= 1, got {walk_length}")
+    if p <= 0 or q <= 0:
+        raise ValueError(f"p and q must be > 0, got p={p}, q={q}")
+    num_nodes = rowptr.numel() - 1
+    start = torch.as_tensor(start, dtype=torch.long).view(-1)
+    if start.numel() and (int(start.min()) < 0 or int(start.max()) >= num_nodes):
+        raise ValueError(f"start must hold node ids in [0, {num_nodes}), got {start.tolist()[:5]}...")
+
+    # Sorted keys u * n + v of all edges, to test "is x a neighbour of t" by binary search.
+    src = torch.repeat_interleave(torch.arange(num_nodes), rowptr[1:] - rowptr[:-1])
+    edge_keys = src * num_nodes + col
+
+    walk = [start]
+    prev, cur = start, _uniform_neighbour(rowptr, col, start)
+    walk.append(cur)
+    for _ in range(walk_length - 1):
+        if p == 1.0 and q == 1.0:
+            nxt = _uniform_neighbour(rowptr, col, cur)
+        else:
+            nxt = _biased_step(rowptr, col, edge_keys, prev, cur, p, q)
+        walk.append(nxt)
+        prev, cur = cur, nxt
+    return torch.stack(walk, dim=1)
+
+
+def _biased_step(rowptr, col, edge_keys, prev, cur, p, q):
+    """One exact second-order step for every walker, without a Python loop.
+
+    The candidate moves of all walkers are laid end to end (one segment of
+    neighbours per walker), weighted 1/p, 1 or 1/q, and one move per segment is
+    drawn by inverting the global cumulative sum of the weights. Memory grows with
+    the summed degree of the walkers' current nodes.
+    """
+    num_nodes = rowptr.numel() - 1
+    deg = rowptr[cur + 1] - rowptr[cur]
+    if int(deg.sum()) == 0:
+        return cur.clone()
+    walker = torch.repeat_interleave(torch.arange(cur.numel()), deg)
+    seg_end = torch.cumsum(deg, 0)
+    seg_start = seg_end - deg
+    offset = torch.arange(walker.numel()) - seg_start[walker]
+    nbr = col[rowptr[cur][walker] + offset]
+    t = prev[walker]
+    key = t * num_nodes + nbr
+    pos = torch.searchsorted(edge_keys, key).clamp(max=edge_keys.numel() - 1)
+    common = edge_keys[pos] == key
+    weight = torch.full(nbr.shape, 1.0 / q, dtype=torch.float64)
+    weight[common] = 1.0
+    weight[nbr == t] = 1.0 / p
+    cum = torch.cumsum(weight, 0)
+    before = torch.where(
+        seg_start > 0, cum[(seg_start - 1).clamp(min=0)], torch.zeros((), dtype=torch.float64)
+    )
+    total = torch.where(
+        deg > 0, cum[(seg_end - 1).clamp(min=0)] - before, torch.zeros((), dtype=torch.float64)
+    )
+    target = before + torch.rand(cur.numel(), dtype=torch.float64) * total
+    idx = torch.searchsorted(cum, target, right=True)
+    idx = torch.minimum(torch.maximum(idx, seg_start), seg_end - 1).clamp(min=0)
+    return torch.where(deg > 0, nbr[idx], cur)
+
+
+class Node2Vec(torch.nn.Module):
+    """Node2Vec embeddings (Grover & Leskovec 2016) in pure PyTorch.
+
+    Introduced in chapter 1. Same constructor and methods as
+    ``torch_geometric.nn.Node2Vec``; where ``pyg-lib`` is installed the two are
+    interchangeable.
+
+    Parameters
+    ----------
+    edge_index : Tensor
+        Edges, shape ``(2, num_edges)``, both directions for an undirected graph.
+    embedding_dim : int
+        Size of each node's embedding.
+    walk_length : int
+        Steps per random walk.
+    context_size : int
+        Window size: nodes at most ``context_size - 1`` steps apart in a walk are
+        positive pairs. Must be ``<= walk_length``.
+    walks_per_node : int
+        Walks started from each node per batch.
+    p, q : float
+        Return and in-out parameters of the biased walk (see :func:`random_walk`).
+    num_negative_samples : int
+        Negative (random) walks per positive walk.
+    num_nodes : int, optional
+        Number of nodes, inferred from ``edge_index`` when omitted.
+    sparse : bool
+        Sparse embedding gradients (use with ``torch.optim.SparseAdam``).
+
+    Raises
+    ------
+    ValueError
+        For a malformed ``edge_index`` or an argument out of range (named in the message).
+    """
+
+    EPS = 1e-15
+
+    def __init__(
+        self,
+        edge_index: Tensor,
+        embedding_dim: int,
+        walk_length: int,
+        context_size: int,
+        walks_per_node: int = 1,
+        p: float = 1.0,
+        q: float = 1.0,
+        num_negative_samples: int = 1,
+        num_nodes: int | None = None,
+        sparse: bool = False,
+    ) -> None:
+        super().__init__()
+        for name, value in [
+            ("embedding_dim", embedding_dim),
+            ("walk_length", walk_length),
+            ("walks_per_node", walks_per_node),
+            ("num_negative_samples", num_negative_samples),
+        ]:
+            if int(value) < 1:
+                raise ValueError(f"{name} must be >= 1, got {value}")
+        if context_size < 2:
+            raise ValueError(f"context_size must be >= 2, got {context_size}")
+        if walk_length < context_size:
+            raise ValueError(f"walk_length ({walk_length}) must be >= context_size ({context_size})")
+        if p <= 0 or q <= 0:
+            raise ValueError(f"p and q must be > 0, got p={p}, q={q}")
+        self.num_nodes = _check_edge_index(edge_index, num_nodes)
+        self.rowptr, self.col = to_csr(edge_index, self.num_nodes)
+        self.embedding_dim = embedding_dim
+        self.walk_length = walk_length - 1  # PyG counts the start node as a step
+        self.context_size = context_size
+        self.walks_per_node = walks_per_node
+        self.p, self.q = float(p), float(q)
+        self.num_negative_samples = num_negative_samples
+        self.embedding = Embedding(self.num_nodes, embedding_dim, sparse=sparse)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Re-initialise the embedding table (standard normal, as PyG)."""
+        self.embedding.reset_parameters()
+
+    def forward(self, batch: Tensor | None = None) -> Tensor:
+        """Return the embeddings of ``batch`` nodes (all nodes when ``None``)."""
+        emb = self.embedding.weight
+        return emb if batch is None else emb[batch]
+
+    def loader(self, **kwargs) -> DataLoader:
+        """A ``DataLoader`` over node ids whose batches are ``(pos_rw, neg_rw)`` pairs."""
+        return DataLoader(range(self.num_nodes), collate_fn=self.sample, **kwargs)
+
+    def _windows(self, rw: Tensor) -> Tensor:
+        num_windows = 1 + self.walk_length + 1 - self.context_size
+        return torch.cat([rw[:, j : j + self.context_size] for j in range(num_windows)], dim=0)
+
+    def pos_sample(self, batch: Tensor) -> Tensor:
+        """Positive windows: ``context_size`` consecutive nodes of biased walks."""
+        batch = batch.repeat(self.walks_per_node)
+        rw = random_walk(self.rowptr, self.col, batch, self.walk_length, self.p, self.q)
+        return self._windows(rw)
+
+    def neg_sample(self, batch: Tensor) -> Tensor:
+        """Negative windows: the start node followed by uniformly random nodes."""
+        batch = batch.repeat(self.walks_per_node * self.num_negative_samples)
+        rw = torch.randint(self.num_nodes, (batch.size(0), self.walk_length), dtype=batch.dtype)
+        rw = torch.cat([batch.view(-1, 1), rw], dim=-1)
+        return self._windows(rw)
+
+    def sample(self, batch) -> tuple[Tensor, Tensor]:
+        """Collate function of :meth:`loader`: positive and negative windows for ``batch``."""
+        if not isinstance(batch, Tensor):
+            batch = torch.tensor(batch, dtype=torch.long)
+        return self.pos_sample(batch), self.neg_sample(batch)
+
+    def loss(self, pos_rw: Tensor, neg_rw: Tensor) -> Tensor:
+        """Skip-gram loss with negative sampling over positive and negative windows."""
+        pos = self._scores(pos_rw)
+        neg = self._scores(neg_rw)
+        pos_loss = -torch.log(torch.sigmoid(pos) + self.EPS).mean()
+        neg_loss = -torch.log(1 - torch.sigmoid(neg) + self.EPS).mean()
+        return pos_loss + neg_loss
+
+    def _scores(self, rw: Tensor) -> Tensor:
+        """Dot products between each window's first node and the rest of the window.
+
+        Mathematically identical to PyG's loss. For a batch that touches at most
+        ``_GRAM_LIMIT`` distinct nodes, the embeddings of those nodes are looked up
+        once and their Gram matrix gathered, which is ~10x faster on small graphs
+        and gives a sparse gradient with one row per distinct node.
+        """
+        nodes, inverse = torch.unique(rw, return_inverse=True)
+        if nodes.numel() <= _GRAM_LIMIT:
+            h = self.embedding(nodes)
+            gram = h @ h.T
+            return gram[inverse[:, :1], inverse[:, 1:]].reshape(-1)
+        start, rest = rw[:, 0], rw[:, 1:].contiguous()
+        h_start = self.embedding(start).view(rw.size(0), 1, self.embedding_dim)
+        h_rest = self.embedding(rest.view(-1)).view(rw.size(0), -1, self.embedding_dim)
+        return (h_start * h_rest).sum(dim=-1).view(-1)
+
+    def test(self, train_z, train_y, test_z, test_y, solver: str = "lbfgs", **kwargs) -> float:
+        """Accuracy of a logistic regression fit on ``train_z`` and scored on ``test_z``."""
+        from sklearn.linear_model import LogisticRegression
+
+        clf = LogisticRegression(solver=solver, **kwargs)
+        clf.fit(_numpy(train_z), _numpy(train_y))
+        return float(clf.score(_numpy(test_z), _numpy(test_y)))
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__name__}({self.num_nodes}, {self.embedding_dim}, "
+            f"walk_length={self.walk_length + 1}, context_size={self.context_size}, "
+            f"p={self.p}, q={self.q})"
+        )
+
+
+def _numpy(x):
+    return x.detach().cpu().numpy() if isinstance(x, Tensor) else x

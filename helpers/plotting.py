@@ -1,0 +1,165 @@
+"""Figures shared by the chapters, introduced in chapter 1 (``01_node2vec_karate.ipynb``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["use_course_style", "draw_graph", "plot_embeddings"]
+
+#: Colour-blind-safe qualitative palette used for classes and communities.
+PALETTE = "tab10"
+
+
+def use_course_style() -> None:
+    """Apply the course's matplotlib style: modest DPI, readable fonts, ``tab10`` colours.
+
+    Introduced in chapter 0. Call it once in a notebook's imports cell; importing
+    ``helpers`` never changes the style by itself.
+    """
+    import matplotlib as mpl
+
+    mpl.rcParams.update(
+        {
+            "figure.dpi": 80,
+            "savefig.dpi": 80,
+            "figure.figsize": (6.0, 4.0),
+            "axes.titlesize": 12,
+            "axes.labelsize": 11,
+            "axes.grid": False,
+            "axes.prop_cycle": mpl.cycler(color=mpl.colormaps[PALETTE].colors),
+            "legend.frameon": False,
+            "image.cmap": "viridis",
+        }
+    )
+
+
+def _label_colours(labels) -> list:
+    import matplotlib as mpl
+
+    cmap = mpl.colormaps[PALETTE]
+    return [cmap(int(c) % cmap.N) for c in labels]
+
+
+def draw_graph(graph, labels, ax=None, title: str = "", pos=None, seed: int = 0, legend_title="community"):
+    """Draw a networkx graph with nodes coloured by label and numbered.
+
+    Introduced in chapter 1.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        The graph to draw.
+    labels : sequence of int
+        One class/community per node, in ``graph.nodes`` order.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when omitted.
+    title : str
+        Axes title.
+    pos : dict, optional
+        Node positions; a seeded spring layout when omitted.
+    seed : int
+        Seed of the spring layout.
+    legend_title : str
+        Title of the colour legend.
+
+    Returns
+    -------
+    dict
+        The node positions used, so a second figure can reuse them.
+
+    Raises
+    ------
+    ValueError
+        If ``labels`` does not have one entry per node.
+    """
+    import matplotlib.pyplot as plt
+    import networkx as nx
+    from matplotlib.lines import Line2D
+
+    labels = np.asarray(labels)
+    if labels.shape[0] != graph.number_of_nodes():
+        raise ValueError(
+            f"labels has {labels.shape[0]} entries but the graph has {graph.number_of_nodes()} nodes"
+        )
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 5))
+    pos = nx.spring_layout(graph, seed=seed) if pos is None else pos
+    colours = _label_colours(labels)
+    nx.draw_networkx_edges(graph, pos, ax=ax, alpha=0.35)
+    nx.draw_networkx_nodes(graph, pos, ax=ax, node_color=colours, node_size=260, edgecolors="black")
+    nx.draw_networkx_labels(graph, pos, ax=ax, font_size=8)
+    handles = [
+        Line2D([], [], marker="o", ls="", color=_label_colours([c])[0], markeredgecolor="black", label=str(c))
+        for c in np.unique(labels)
+    ]
+    ax.legend(handles=handles, title=legend_title, loc="best", fontsize=8)
+    ax.set_title(title)
+    ax.set_axis_off()
+    return pos
+
+
+def plot_embeddings(
+    points,
+    labels,
+    ax=None,
+    title: str = "",
+    annotate: bool = True,
+    xlabel="t-SNE 1",
+    ylabel="t-SNE 2",
+    legend_title="community",
+):
+    """Scatter a 2-D embedding coloured by label, optionally with node numbers.
+
+    Introduced in chapter 1 (t-SNE of Node2Vec embeddings).
+
+    Parameters
+    ----------
+    points : array-like
+        Shape ``(num_nodes, 2)``.
+    labels : sequence of int
+        One label per point.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when omitted.
+    title, xlabel, ylabel : str
+        Axes title and axis labels.
+    annotate : bool
+        Write each point's index next to it.
+    legend_title : str
+        Title of the colour legend.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If ``points`` is not ``(n, 2)`` or ``labels`` has a different length.
+    """
+    import matplotlib.pyplot as plt
+
+    points, labels = np.asarray(points), np.asarray(labels)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"points must have shape (n, 2), got {points.shape}")
+    if labels.shape[0] != points.shape[0]:
+        raise ValueError(f"labels has {labels.shape[0]} entries but points has {points.shape[0]} rows")
+    if ax is None:
+        _, ax = plt.subplots()
+    for c in np.unique(labels):
+        sel = labels == c
+        ax.scatter(
+            points[sel, 0],
+            points[sel, 1],
+            color=_label_colours([c])[0],
+            edgecolors="black",
+            s=50,
+            label=str(c),
+        )
+    if annotate:
+        for i, (x, y) in enumerate(points):
+            ax.annotate(str(i), (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points")
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(title=legend_title, fontsize=8)
+    return ax

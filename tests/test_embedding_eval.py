@@ -1,0 +1,123 @@
+"""Unit tests of helpers.embedding_eval (chapter 1)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from helpers import Node2Vec, cluster_ari, heldout_accuracy, l2_normalize, node2vec_experiment, set_seed
+from helpers.embedding_eval import summarise, train_node2vec
+
+
+def two_blobs(n=20, seed=0):
+    rng = np.random.default_rng(seed)
+    y = np.repeat([0, 1], n // 2)
+    z = rng.normal(size=(n, 3)) * 0.1 + y[:, None] * 3.0
+    return z, y
+
+
+def test_heldout_accuracy_separable():
+    z, y = two_blobs()
+    train = np.zeros(20, bool)
+    train[[0, 10]] = True
+    assert heldout_accuracy(z, y, train, ~train) == 1.0
+
+
+def test_heldout_accuracy_accepts_tensors():
+    z, y = two_blobs()
+    train = torch.zeros(20, dtype=torch.bool)
+    train[[0, 10]] = True
+    assert heldout_accuracy(torch.tensor(z), torch.tensor(y), train, ~train) == 1.0
+
+
+def test_heldout_accuracy_bad_input():
+    z, y = two_blobs()
+    train = np.zeros(20, bool)
+    train[[0, 10]] = True
+    with pytest.raises(ValueError, match="overlap"):
+        heldout_accuracy(z, y, train, np.ones(20, bool))
+    with pytest.raises(ValueError, match="y has 19"):
+        heldout_accuracy(z, y[:-1], train, ~train)
+    with pytest.raises(ValueError, match="at least one"):
+        heldout_accuracy(z, y, np.zeros(20, bool), ~train)
+    with pytest.raises(ValueError, match="2-D"):
+        heldout_accuracy(z[:, 0], y, train, ~train)
+
+
+def test_cluster_ari_perfect_and_chance():
+    z, y = two_blobs()
+    assert cluster_ari(z, y) == pytest.approx(1.0)
+    rng = np.random.default_rng(1)
+    assert abs(cluster_ari(rng.normal(size=(200, 2)), rng.integers(0, 2, 200))) < 0.1
+
+
+def test_cluster_ari_bad_input():
+    z, y = two_blobs()
+    bad = z.copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        cluster_ari(bad, y)
+    with pytest.raises(ValueError, match="n_clusters"):
+        cluster_ari(z, y, n_clusters=1)
+    with pytest.raises(ValueError, match="y has"):
+        cluster_ari(z, y[:5])
+
+
+def test_l2_normalize():
+    z = np.array([[3.0, 4.0], [0.0, 2.0]])
+    np.testing.assert_allclose(l2_normalize(z), [[0.6, 0.8], [0.0, 1.0]])
+    with pytest.raises(ValueError, match="all-zero"):
+        l2_normalize(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="2-D"):
+        l2_normalize(np.ones(3))
+
+
+def ring_of_cliques():
+    """Two 5-cliques joined by one edge; labels are the cliques."""
+    edges = [(i, j) for c in (0, 5) for i in range(c, c + 5) for j in range(i + 1, c + 5)] + [(4, 5)]
+    e = torch.tensor(edges).T
+    return torch.cat([e, e.flip(0)], 1), torch.tensor([0] * 5 + [1] * 5)
+
+
+def test_train_node2vec_returns_history_and_learns():
+    edge_index, _ = ring_of_cliques()
+    set_seed(0)
+    model = Node2Vec(
+        edge_index, embedding_dim=4, walk_length=5, context_size=2, walks_per_node=5, sparse=True
+    )
+    history = train_node2vec(model, num_epochs=40, lr=0.05)
+    assert len(history) == 40
+    assert np.mean(history[-5:]) < np.mean(history[:5])
+    with pytest.raises(ValueError, match="num_epochs"):
+        train_node2vec(model, num_epochs=0, lr=0.1)
+    with pytest.raises(ValueError, match="lr"):
+        train_node2vec(model, num_epochs=1, lr=0)
+    with pytest.raises(ValueError, match="batch_size"):
+        train_node2vec(model, num_epochs=1, lr=0.1, batch_size=0)
+
+
+def test_node2vec_experiment_separates_cliques_and_is_reproducible():
+    edge_index, y = ring_of_cliques()
+    train = torch.zeros(10, dtype=torch.bool)
+    train[[0, 9]] = True
+    kw = dict(num_epochs=60, lr=0.05, embedding_dim=4, walk_length=6, context_size=2, walks_per_node=5)
+    df, embs = node2vec_experiment(edge_index, y, train, seeds=[0, 1], **kw)
+    assert list(df.columns) == ["seed", "embedding", "test_accuracy", "ari", "final_loss"]
+    assert len(df) == 4 and set(embs) == {0, 1}
+    assert df.loc[df.embedding == "normalised", "ari"].mean() > 0.5
+    again, _ = node2vec_experiment(edge_index, y, train, seeds=[0, 1], **kw)
+    pd.testing.assert_frame_equal(df, again)
+    with pytest.raises(ValueError, match="seeds"):
+        node2vec_experiment(edge_index, y, train, seeds=[], **kw)
+
+
+def test_summarise():
+    df = pd.DataFrame(
+        {"embedding": ["a", "a", "b"], "test_accuracy": [0.5, 1.0, 0.2], "ari": [0.0, 1.0, 0.3]}
+    )
+    out = summarise(df)
+    assert out.loc["a", "test_accuracy"] == 0.75
+    assert out.loc["a", "test_accuracy_std"] == 0.25
+    assert list(out.columns) == ["test_accuracy", "test_accuracy_std", "ari", "ari_std"]
+    with pytest.raises(ValueError, match="no column"):
+        summarise(df, by="setting")

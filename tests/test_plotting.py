@@ -1,0 +1,52 @@
+"""Tests of helpers.plotting (chapters 0-1)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import networkx as nx  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from helpers import draw_graph, plot_embeddings, use_course_style  # noqa: E402
+
+
+def test_use_course_style_sets_dpi_and_palette():
+    with matplotlib.rc_context():
+        use_course_style()
+        assert matplotlib.rcParams["figure.dpi"] == 80
+        assert (
+            matplotlib.rcParams["axes.prop_cycle"].by_key()["color"][0]
+            == matplotlib.colormaps["tab10"].colors[0]
+        )
+
+
+def test_draw_graph_returns_positions_and_title():
+    g = nx.path_graph(4)
+    fig, ax = plt.subplots()
+    pos = draw_graph(g, [0, 0, 1, 1], ax=ax, title="a path")
+    assert set(pos) == set(g.nodes)
+    assert ax.get_title() == "a path"
+    assert len(ax.get_legend().get_texts()) == 2
+    plt.close(fig)
+
+
+def test_draw_graph_bad_labels():
+    with pytest.raises(ValueError, match="labels has 3"):
+        draw_graph(nx.path_graph(4), [0, 1, 0])
+
+
+def test_plot_embeddings_labels_axes():
+    fig, ax = plt.subplots()
+    plot_embeddings(np.zeros((3, 2)), [0, 1, 1], ax=ax, title="t", xlabel="x", ylabel="y")
+    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("t", "x", "y")
+    assert len(ax.texts) == 3
+    plt.close(fig)
+
+
+def test_plot_embeddings_bad_input():
+    with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
+        plot_embeddings(np.zeros((3, 3)), [0, 1, 1])
+    with pytest.raises(ValueError, match="labels has 2"):
+        plot_embeddings(np.zeros((3, 2)), [0, 1])

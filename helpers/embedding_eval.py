@@ -32,10 +32,14 @@ def _as_numpy(x) -> np.ndarray:
 
 def _check_rows(name: str, values: np.ndarray, n: int) -> None:
     if values.shape[0] != n:
-        raise ValueError(f"{name} has {values.shape[0]} entries but the embedding has {n} rows")
+        raise ValueError(
+            f"{name} has {values.shape[0]} entries but the embedding has {n} rows"
+        )
 
 
-def train_node2vec(model: Node2Vec, num_epochs: int, lr: float, batch_size: int | None = None) -> list[float]:
+def train_node2vec(
+    model: Node2Vec, num_epochs: int, lr: float, batch_size: int | None = None
+) -> list[float]:
     """Train a Node2Vec model and return the mean loss of each epoch.
 
     Introduced in chapter 1. Uses ``SparseAdam`` for a sparse embedding (as PyG's
@@ -72,7 +76,11 @@ def train_node2vec(model: Node2Vec, num_epochs: int, lr: float, batch_size: int 
     loader = model.loader(batch_size=batch_size or model.num_nodes, shuffle=True)
     params = list(model.parameters())
     sparse = model.embedding.sparse
-    optimizer = torch.optim.SparseAdam(params, lr=lr) if sparse else torch.optim.Adam(params, lr=lr)
+    optimizer = (
+        torch.optim.SparseAdam(params, lr=lr)
+        if sparse
+        else torch.optim.Adam(params, lr=lr)
+    )
     history = []
     model.train()
     for _ in range(num_epochs):
@@ -112,15 +120,24 @@ def heldout_accuracy(z, y, train_mask, test_mask) -> float:
         If shapes disagree, a mask is empty, or the masks overlap.
     """
     z, y = _as_numpy(z), _as_numpy(y)
-    train_mask, test_mask = _as_numpy(train_mask).astype(bool), _as_numpy(test_mask).astype(bool)
+    train_mask, test_mask = (
+        _as_numpy(train_mask).astype(bool),
+        _as_numpy(test_mask).astype(bool),
+    )
     if z.ndim != 2:
         raise ValueError(f"z must be 2-D (num_nodes, dim), got shape {z.shape}")
-    for name, values in [("y", y), ("train_mask", train_mask), ("test_mask", test_mask)]:
+    for name, values in [
+        ("y", y),
+        ("train_mask", train_mask),
+        ("test_mask", test_mask),
+    ]:
         _check_rows(name, values, z.shape[0])
     if not train_mask.any() or not test_mask.any():
         raise ValueError("train_mask and test_mask must each select at least one node")
     if (train_mask & test_mask).any():
-        raise ValueError("train_mask and test_mask overlap: a test node must not be seen in training")
+        raise ValueError(
+            "train_mask and test_mask overlap: a test node must not be seen in training"
+        )
     clf = LogisticRegression(max_iter=1000)
     clf.fit(z[train_mask], y[train_mask])
     return float(clf.score(z[test_mask], y[test_mask]))
@@ -160,8 +177,12 @@ def cluster_ari(z, y, n_clusters: int | None = None, random_state: int = 0) -> f
         raise ValueError("z contains NaN; check the training run that produced it")
     n_clusters = len(np.unique(y)) if n_clusters is None else n_clusters
     if not 2 <= n_clusters <= z.shape[0]:
-        raise ValueError(f"n_clusters must be between 2 and {z.shape[0]}, got {n_clusters}")
-    pred = KMeans(n_clusters=n_clusters, n_init=10, random_state=random_state).fit_predict(z)
+        raise ValueError(
+            f"n_clusters must be between 2 and {z.shape[0]}, got {n_clusters}"
+        )
+    pred = KMeans(
+        n_clusters=n_clusters, n_init=10, random_state=random_state
+    ).fit_predict(z)
     return float(adjusted_rand_score(y, pred))
 
 
@@ -243,7 +264,9 @@ def node2vec_experiment(
                 {
                     "seed": seed,
                     "embedding": kind,
-                    "test_accuracy": heldout_accuracy(features, y, train_mask, ~train_mask),
+                    "test_accuracy": heldout_accuracy(
+                        features, y, train_mask, ~train_mask
+                    ),
                     "ari": cluster_ari(features, y, random_state=seed),
                     "final_loss": losses[-1],
                 }
@@ -267,7 +290,9 @@ def summarise(
     by_cols = [by] if isinstance(by, str) else list(by)
     missing = [c for c in [*by_cols, *columns] if c not in per_seed.columns]
     if missing:
-        raise ValueError(f"per_seed has no column(s) {missing}; it has {list(per_seed.columns)}")
+        raise ValueError(
+            f"per_seed has no column(s) {missing}; it has {list(per_seed.columns)}"
+        )
     grouped = per_seed.groupby(by_cols, sort=False)[list(columns)]
     mean, std = grouped.mean(), grouped.std(ddof=0)
     out = pd.DataFrame(index=mean.index)

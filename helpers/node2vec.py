@@ -21,16 +21,24 @@ __all__ = ["Node2Vec", "to_csr", "random_walk"]
 
 # Largest number of distinct nodes in a batch for which the loss uses a Gram matrix.
 _GRAM_LIMIT = 2048
+# Largest precomputed second-order transition table (entries = sum of deg(v) over edges t -> v).
+_TABLE_LIMIT = 5_000_000
 
 
 def _check_edge_index(edge_index: Tensor, num_nodes: int | None) -> int:
-    if not isinstance(edge_index, Tensor) or edge_index.dim() != 2 or edge_index.size(0) != 2:
+    if (
+        not isinstance(edge_index, Tensor)
+        or edge_index.dim() != 2
+        or edge_index.size(0) != 2
+    ):
         raise ValueError(
             "edge_index must be a tensor of shape (2, num_edges), "
             f"got {getattr(edge_index, 'shape', type(edge_index))}"
         )
     if edge_index.dtype not in (torch.int64, torch.int32):
-        raise ValueError(f"edge_index must hold integer node ids, got dtype {edge_index.dtype}")
+        raise ValueError(
+            f"edge_index must hold integer node ids, got dtype {edge_index.dtype}"
+        )
     if edge_index.numel() and int(edge_index.min()) < 0:
         raise ValueError("edge_index must not contain negative node ids")
     inferred = int(edge_index.max()) + 1 if edge_index.numel() else 0
@@ -85,7 +93,11 @@ def _uniform_neighbour(rowptr: Tensor, col: Tensor, cur: Tensor) -> Tensor:
     offset = (torch.rand(cur.numel()) * deg).long()
     # Guard against rand() * deg rounding up to deg in float32.
     offset = torch.minimum(offset, (deg - 1).clamp(min=0))
-    nxt = col[(rowptr[cur] + offset).clamp(max=max(col.numel() - 1, 0))] if col.numel() else cur
+    nxt = (
+        col[(rowptr[cur] + offset).clamp(max=max(col.numel() - 1, 0))]
+        if col.numel()
+        else cur
+    )
     return torch.where(deg > 0, nxt, cur)
 
 
@@ -138,18 +150,87 @@ def random_walk(
     num_nodes = rowptr.numel() - 1
     start = torch.as_tensor(start, dtype=torch.long).view(-1)
     if start.numel() and (int(start.min()) < 0 or int(start.max()) >= num_nodes):
-        raise ValueError(f"start must hold node ids in [0, {num_nodes}), got {start.tolist()[:5]}...")
+        raise ValueError(
+            f"start must hold node ids in [0, {num_nodes}), got {start.tolist()[:5]}..."
+        )
 
-    # Sorted keys u * n + v of all edges, to test "is x a neighbour of t" by binary search.
+    return _walk(rowptr, col, start, walk_length, p, q, table=None)
+
+
+def _edge_keys(rowptr: Tensor, col: Tensor) -> Tensor:
+    """Sorted keys ``u * n + v`` of all edges, to look edges up by binary search."""
+    num_nodes = rowptr.numel() - 1
     src = torch.repeat_interleave(torch.arange(num_nodes), rowptr[1:] - rowptr[:-1])
-    edge_keys = src * num_nodes + col
+    return src * num_nodes + col
 
+
+def _is_edge(
+    edge_keys: Tensor, u: Tensor, v: Tensor, num_nodes: int
+) -> tuple[Tensor, Tensor]:
+    """Whether ``(u, v)`` is an edge, and the position of its key in ``edge_keys``."""
+    key = u * num_nodes + v
+    pos = torch.searchsorted(edge_keys, key).clamp(max=max(edge_keys.numel() - 1, 0))
+    return edge_keys[pos] == key, pos
+
+
+def _transition_table(rowptr: Tensor, col: Tensor, p: float, q: float):
+    """Cumulative second-order move weights for every directed edge ``t -> v``.
+
+    Edge ``e`` (CSR order) owns the segment ``[start[e], end[e])`` of ``moves``
+    (the neighbours ``x`` of ``v``) and ``cum`` (the running sum of their weights
+    1/p, 1 or 1/q). ``None`` when the table would exceed ``_TABLE_LIMIT`` entries.
+    """
+    num_nodes = rowptr.numel() - 1
+    deg = rowptr[1:] - rowptr[:-1]
+    size = int(deg[col].sum())
+    if size > _TABLE_LIMIT or col.numel() == 0:
+        return None
+    edge_keys = _edge_keys(rowptr, col)
+    src = edge_keys // num_nodes
+    edge = torch.repeat_interleave(torch.arange(col.numel()), deg[col])
+    end = torch.cumsum(deg[col], 0)
+    start = end - deg[col]
+    moves = col[rowptr[col][edge] + torch.arange(size) - start[edge]]
+    t = src[edge]
+    common, _ = _is_edge(edge_keys, t, moves, num_nodes)
+    weight = torch.full((size,), 1.0 / q, dtype=torch.float64)
+    weight[common] = 1.0
+    weight[moves == t] = 1.0 / p
+    return {
+        "keys": edge_keys,
+        "start": start,
+        "end": end,
+        "moves": moves,
+        "cum": torch.cumsum(weight, 0),
+    }
+
+
+def _sample_segments(cum: Tensor, start: Tensor, end: Tensor) -> Tensor:
+    """One index per segment ``[start, end)`` of ``cum``, with probability proportional to its weight."""
+    zero = torch.zeros((), dtype=cum.dtype)
+    before = torch.where(start > 0, cum[(start - 1).clamp(min=0)], zero)
+    total = cum[(end - 1).clamp(min=0)] - before
+    target = before + torch.rand(start.numel(), dtype=cum.dtype) * total
+    idx = torch.searchsorted(cum, target, right=True)
+    return torch.minimum(torch.maximum(idx, start), end - 1).clamp(min=0)
+
+
+def _walk(rowptr, col, start, walk_length, p, q, table):
+    num_nodes = rowptr.numel() - 1
+    biased = not (p == 1.0 and q == 1.0)
+    if biased and table is None:
+        table = _transition_table(rowptr, col, p, q)
+    edge_keys = table["keys"] if table is not None else _edge_keys(rowptr, col)
     walk = [start]
     prev, cur = start, _uniform_neighbour(rowptr, col, start)
     walk.append(cur)
     for _ in range(walk_length - 1):
-        if p == 1.0 and q == 1.0:
+        if not biased:
             nxt = _uniform_neighbour(rowptr, col, cur)
+        elif table is not None:
+            moved, e = _is_edge(edge_keys, prev, cur, num_nodes)
+            idx = _sample_segments(table["cum"], table["start"][e], table["end"][e])
+            nxt = torch.where(moved, table["moves"][idx], cur)
         else:
             nxt = _biased_step(rowptr, col, edge_keys, prev, cur, p, q)
         walk.append(nxt)
@@ -158,39 +239,27 @@ def random_walk(
 
 
 def _biased_step(rowptr, col, edge_keys, prev, cur, p, q):
-    """One exact second-order step for every walker, without a Python loop.
+    """One exact second-order step for every walker, for graphs too large for a table.
 
     The candidate moves of all walkers are laid end to end (one segment of
     neighbours per walker), weighted 1/p, 1 or 1/q, and one move per segment is
-    drawn by inverting the global cumulative sum of the weights. Memory grows with
-    the summed degree of the walkers' current nodes.
+    drawn by inverting the cumulative sum of the weights. Memory grows with the
+    summed degree of the walkers' current nodes.
     """
     num_nodes = rowptr.numel() - 1
     deg = rowptr[cur + 1] - rowptr[cur]
     if int(deg.sum()) == 0:
         return cur.clone()
     walker = torch.repeat_interleave(torch.arange(cur.numel()), deg)
-    seg_end = torch.cumsum(deg, 0)
-    seg_start = seg_end - deg
-    offset = torch.arange(walker.numel()) - seg_start[walker]
-    nbr = col[rowptr[cur][walker] + offset]
+    end = torch.cumsum(deg, 0)
+    start = end - deg
+    nbr = col[rowptr[cur][walker] + torch.arange(walker.numel()) - start[walker]]
     t = prev[walker]
-    key = t * num_nodes + nbr
-    pos = torch.searchsorted(edge_keys, key).clamp(max=edge_keys.numel() - 1)
-    common = edge_keys[pos] == key
+    common, _ = _is_edge(edge_keys, t, nbr, num_nodes)
     weight = torch.full(nbr.shape, 1.0 / q, dtype=torch.float64)
     weight[common] = 1.0
     weight[nbr == t] = 1.0 / p
-    cum = torch.cumsum(weight, 0)
-    before = torch.where(
-        seg_start > 0, cum[(seg_start - 1).clamp(min=0)], torch.zeros((), dtype=torch.float64)
-    )
-    total = torch.where(
-        deg > 0, cum[(seg_end - 1).clamp(min=0)] - before, torch.zeros((), dtype=torch.float64)
-    )
-    target = before + torch.rand(cur.numel(), dtype=torch.float64) * total
-    idx = torch.searchsorted(cum, target, right=True)
-    idx = torch.minimum(torch.maximum(idx, seg_start), seg_end - 1).clamp(min=0)
+    idx = _sample_segments(torch.cumsum(weight, 0), start, end)
     return torch.where(deg > 0, nbr[idx], cur)
 
 
@@ -256,7 +325,9 @@ class Node2Vec(torch.nn.Module):
         if context_size < 2:
             raise ValueError(f"context_size must be >= 2, got {context_size}")
         if walk_length < context_size:
-            raise ValueError(f"walk_length ({walk_length}) must be >= context_size ({context_size})")
+            raise ValueError(
+                f"walk_length ({walk_length}) must be >= context_size ({context_size})"
+            )
         if p <= 0 or q <= 0:
             raise ValueError(f"p and q must be > 0, got p={p}, q={q}")
         self.num_nodes = _check_edge_index(edge_index, num_nodes)
@@ -267,6 +338,10 @@ class Node2Vec(torch.nn.Module):
         self.walks_per_node = walks_per_node
         self.p, self.q = float(p), float(q)
         self.num_negative_samples = num_negative_samples
+        biased = not (self.p == 1.0 and self.q == 1.0)
+        self._table = (
+            _transition_table(self.rowptr, self.col, self.p, self.q) if biased else None
+        )
         self.embedding = Embedding(self.num_nodes, embedding_dim, sparse=sparse)
         self.reset_parameters()
 
@@ -285,18 +360,24 @@ class Node2Vec(torch.nn.Module):
 
     def _windows(self, rw: Tensor) -> Tensor:
         num_windows = 1 + self.walk_length + 1 - self.context_size
-        return torch.cat([rw[:, j : j + self.context_size] for j in range(num_windows)], dim=0)
+        return torch.cat(
+            [rw[:, j : j + self.context_size] for j in range(num_windows)], dim=0
+        )
 
     def pos_sample(self, batch: Tensor) -> Tensor:
         """Positive windows: ``context_size`` consecutive nodes of biased walks."""
         batch = batch.repeat(self.walks_per_node)
-        rw = random_walk(self.rowptr, self.col, batch, self.walk_length, self.p, self.q)
+        rw = _walk(
+            self.rowptr, self.col, batch, self.walk_length, self.p, self.q, self._table
+        )
         return self._windows(rw)
 
     def neg_sample(self, batch: Tensor) -> Tensor:
         """Negative windows: the start node followed by uniformly random nodes."""
         batch = batch.repeat(self.walks_per_node * self.num_negative_samples)
-        rw = torch.randint(self.num_nodes, (batch.size(0), self.walk_length), dtype=batch.dtype)
+        rw = torch.randint(
+            self.num_nodes, (batch.size(0), self.walk_length), dtype=batch.dtype
+        )
         rw = torch.cat([batch.view(-1, 1), rw], dim=-1)
         return self._windows(rw)
 
@@ -332,7 +413,9 @@ class Node2Vec(torch.nn.Module):
         h_rest = self.embedding(rest.view(-1)).view(rw.size(0), -1, self.embedding_dim)
         return (h_start * h_rest).sum(dim=-1).view(-1)
 
-    def test(self, train_z, train_y, test_z, test_y, solver: str = "lbfgs", **kwargs) -> float:
+    def test(
+        self, train_z, train_y, test_z, test_y, solver: str = "lbfgs", **kwargs
+    ) -> float:
         """Accuracy of a logistic regression fit on ``train_z`` and scored on ``test_z``."""
         from sklearn.linear_model import LogisticRegression
 

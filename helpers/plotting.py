@@ -40,7 +40,15 @@ def _label_colours(labels) -> list:
     return [cmap(int(c) % cmap.N) for c in labels]
 
 
-def draw_graph(graph, labels, ax=None, title: str = "", pos=None, seed: int = 0, legend_title="community"):
+def draw_graph(
+    graph,
+    labels,
+    ax=None,
+    title: str = "",
+    pos=None,
+    seed: int = 0,
+    legend_title="community",
+):
     """Draw a networkx graph with nodes coloured by label and numbered.
 
     Introduced in chapter 1.
@@ -86,10 +94,20 @@ def draw_graph(graph, labels, ax=None, title: str = "", pos=None, seed: int = 0,
     pos = nx.spring_layout(graph, seed=seed) if pos is None else pos
     colours = _label_colours(labels)
     nx.draw_networkx_edges(graph, pos, ax=ax, alpha=0.35)
-    nx.draw_networkx_nodes(graph, pos, ax=ax, node_color=colours, node_size=260, edgecolors="black")
+    nx.draw_networkx_nodes(
+        graph, pos, ax=ax, node_color=colours, node_size=260, edgecolors="black"
+    )
     nx.draw_networkx_labels(graph, pos, ax=ax, font_size=8)
     handles = [
-        Line2D([], [], marker="o", ls="", color=_label_colours([c])[0], markeredgecolor="black", label=str(c))
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            color=_label_colours([c])[0],
+            markeredgecolor="black",
+            label=str(c),
+        )
         for c in np.unique(labels)
     ]
     ax.legend(handles=handles, title=legend_title, loc="best", fontsize=8)
@@ -142,7 +160,9 @@ def plot_embeddings(
     if points.ndim != 2 or points.shape[1] != 2:
         raise ValueError(f"points must have shape (n, 2), got {points.shape}")
     if labels.shape[0] != points.shape[0]:
-        raise ValueError(f"labels has {labels.shape[0]} entries but points has {points.shape[0]} rows")
+        raise ValueError(
+            f"labels has {labels.shape[0]} entries but points has {points.shape[0]} rows"
+        )
     if ax is None:
         _, ax = plt.subplots()
     for c in np.unique(labels):
@@ -157,7 +177,9 @@ def plot_embeddings(
         )
     if annotate:
         for i, (x, y) in enumerate(points):
-            ax.annotate(str(i), (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points")
+            ax.annotate(
+                str(i), (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points"
+            )
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

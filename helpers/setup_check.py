@@ -12,7 +12,6 @@ import importlib.metadata
 import os
 import platform
 import sys
-import time
 from pathlib import Path
 
 __all__ = [
@@ -75,18 +74,24 @@ def expected_versions(lock_path: str | os.PathLike | None = None) -> dict[str, s
     if not path.is_file():
         return {}
     pins = {}
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, raw in enumerate(
+        path.read_text(encoding="utf-8").splitlines(), start=1
+    ):
         line = raw.split("#", 1)[0].strip()
         if not line or line.startswith("-"):
             continue
         if "==" not in line:
-            raise ValueError(f"{path.name} line {number}: expected an exact pin name==version, got {raw!r}")
+            raise ValueError(
+                f"{path.name} line {number}: expected an exact pin name==version, got {raw!r}"
+            )
         name, version = (part.strip() for part in line.split("==", 1))
         pins[_canonical(name.split("[")[0])] = version.split(";")[0].strip()
     return pins
 
 
-def check_packages(required=REQUIRED, expected: dict[str, str] | None = None) -> list[dict]:
+def check_packages(
+    required=REQUIRED, expected: dict[str, str] | None = None
+) -> list[dict]:
     """Import each required package and compare its version with the lock.
 
     Parameters
@@ -127,7 +132,9 @@ def check_packages(required=REQUIRED, expected: dict[str, str] | None = None) ->
                 "expected": want,
                 "installed": have.split("+")[0],
                 "status": "ok" if same else "different version",
-                "fix": "" if same else f"outputs may differ slightly from the book. To match: {FIX_INSTALL}.",
+                "fix": ""
+                if same
+                else f"outputs may differ slightly from the book. To match: {FIX_INSTALL}.",
             }
         )
     return rows
@@ -138,7 +145,9 @@ def format_report(rows: list[dict]) -> str:
     header = f"{'package':<18}{'expected':<12}{'installed':<12}status"
     lines = [header, "-" * len(header)]
     for row in rows:
-        lines.append(f"{row['package']:<18}{row['expected']:<12}{row['installed']:<12}{row['status']}")
+        lines.append(
+            f"{row['package']:<18}{row['expected']:<12}{row['installed']:<12}{row['status']}"
+        )
     problems = [row for row in rows if row["status"] != "ok"]
     for row in problems:
         lines.append(f"* {row['package']}: {row['fix']}")
@@ -171,7 +180,7 @@ def hardware_summary() -> dict[str, object]:
     return summary
 
 
-def smoke_train(num_epochs: int = 60, seed: int = 0, slow_after_s: float = 10.0) -> dict[str, object]:
+def smoke_train(num_epochs: int = 60, seed: int = 0) -> dict[str, object]:
     """Train a tiny 2-layer GCN on a two-community graph, as an end-to-end check.
 
     Checks that torch, torch_geometric and autograd work together: the loss must
@@ -183,9 +192,6 @@ def smoke_train(num_epochs: int = 60, seed: int = 0, slow_after_s: float = 10.0)
         Training epochs, ``>= 1``.
     seed : int
         Seed for the graph and the model.
-    slow_after_s : float
-        Above this many seconds the result says the machine is slow (the timing
-        itself is not returned, so stored outputs stay stable).
 
     Returns
     -------
@@ -206,7 +212,6 @@ def smoke_train(num_epochs: int = 60, seed: int = 0, slow_after_s: float = 10.0)
 
     from .reproducibility import set_seed
 
-    start = time.perf_counter()
     set_seed(seed)
     n = 40
     y = torch.arange(n) % 2
@@ -238,12 +243,11 @@ def smoke_train(num_epochs: int = 60, seed: int = 0, slow_after_s: float = 10.0)
     message = (
         "smoke training passed"
         if passed
-        else ("smoke training did not learn: the installation is probably broken. " + FIX_INSTALL)
-    )
-    if time.perf_counter() - start > slow_after_s:
-        message += (
-            f" (slow: over {slow_after_s:.0f} s; close other programs, expect longer chapter run times)"
+        else (
+            "smoke training did not learn: the installation is probably broken. "
+            + FIX_INSTALL
         )
+    )
     return {
         "first_loss": losses[0],
         "last_loss": losses[-1],

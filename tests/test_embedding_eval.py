@@ -5,7 +5,14 @@ import pandas as pd
 import pytest
 import torch
 
-from helpers import Node2Vec, cluster_ari, heldout_accuracy, l2_normalize, node2vec_experiment, set_seed
+from helpers import (
+    Node2Vec,
+    cluster_ari,
+    heldout_accuracy,
+    l2_normalize,
+    node2vec_experiment,
+    set_seed,
+)
 from helpers.embedding_eval import summarise, train_node2vec
 
 
@@ -74,7 +81,9 @@ def test_l2_normalize():
 
 def ring_of_cliques():
     """Two 5-cliques joined by one edge; labels are the cliques."""
-    edges = [(i, j) for c in (0, 5) for i in range(c, c + 5) for j in range(i + 1, c + 5)] + [(4, 5)]
+    edges = [
+        (i, j) for c in (0, 5) for i in range(c, c + 5) for j in range(i + 1, c + 5)
+    ] + [(4, 5)]
     e = torch.tensor(edges).T
     return torch.cat([e, e.flip(0)], 1), torch.tensor([0] * 5 + [1] * 5)
 
@@ -83,7 +92,12 @@ def test_train_node2vec_returns_history_and_learns():
     edge_index, _ = ring_of_cliques()
     set_seed(0)
     model = Node2Vec(
-        edge_index, embedding_dim=4, walk_length=5, context_size=2, walks_per_node=5, sparse=True
+        edge_index,
+        embedding_dim=4,
+        walk_length=5,
+        context_size=2,
+        walks_per_node=5,
+        sparse=True,
     )
     history = train_node2vec(model, num_epochs=40, lr=0.05)
     assert len(history) == 40
@@ -100,9 +114,22 @@ def test_node2vec_experiment_separates_cliques_and_is_reproducible():
     edge_index, y = ring_of_cliques()
     train = torch.zeros(10, dtype=torch.bool)
     train[[0, 9]] = True
-    kw = dict(num_epochs=60, lr=0.05, embedding_dim=4, walk_length=6, context_size=2, walks_per_node=5)
+    kw = dict(
+        num_epochs=60,
+        lr=0.05,
+        embedding_dim=4,
+        walk_length=6,
+        context_size=2,
+        walks_per_node=5,
+    )
     df, embs = node2vec_experiment(edge_index, y, train, seeds=[0, 1], **kw)
-    assert list(df.columns) == ["seed", "embedding", "test_accuracy", "ari", "final_loss"]
+    assert list(df.columns) == [
+        "seed",
+        "embedding",
+        "test_accuracy",
+        "ari",
+        "final_loss",
+    ]
     assert len(df) == 4 and set(embs) == {0, 1}
     assert df.loc[df.embedding == "normalised", "ari"].mean() > 0.5
     again, _ = node2vec_experiment(edge_index, y, train, seeds=[0, 1], **kw)
@@ -113,7 +140,11 @@ def test_node2vec_experiment_separates_cliques_and_is_reproducible():
 
 def test_summarise():
     df = pd.DataFrame(
-        {"embedding": ["a", "a", "b"], "test_accuracy": [0.5, 1.0, 0.2], "ari": [0.0, 1.0, 0.3]}
+        {
+            "embedding": ["a", "a", "b"],
+            "test_accuracy": [0.5, 1.0, 0.2],
+            "ari": [0.0, 1.0, 0.3],
+        }
     )
     out = summarise(df)
     assert out.loc["a", "test_accuracy"] == 0.75

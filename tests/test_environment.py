@@ -44,7 +44,9 @@ def test_environment_yml_agrees_with_lock():
 
 
 def test_environment_yml_is_generated_from_lock():
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "sync_environment.py"), "--check"])
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "sync_environment.py"), "--check"]
+    )
     assert result.returncode == 0, "run python3 tools/sync_environment.py"
 
 
@@ -55,9 +57,13 @@ def test_every_top_level_requirement_is_locked():
         if not line:
             continue
         name = canonical(re.split(r"[<>=!~\[ ]", line, maxsplit=1)[0])
-        assert name in pins, f"{name} is in requirements.in but not in requirements.lock"
+        assert name in pins, (
+            f"{name} is in requirements.in but not in requirements.lock"
+        )
         if "==" in line:
-            assert pins[name] == line.split("==")[1].strip(), f"{name}: requirements.in and lock disagree"
+            assert pins[name] == line.split("==")[1].strip(), (
+                f"{name}: requirements.in and lock disagree"
+            )
 
 
 def test_lock_pins_the_versions_the_course_is_built_on():

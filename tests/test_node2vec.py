@@ -7,6 +7,7 @@ import pytest
 import torch
 from scipy.stats import chisquare
 
+import helpers.node2vec as node2vec_module
 from helpers import Node2Vec, random_walk, set_seed, to_csr
 
 
@@ -41,8 +42,10 @@ def test_to_csr_sorts_neighbours():
     assert col[rowptr[1] : rowptr[2]].tolist() == [0, 2, 3, 4]
 
 
+@pytest.mark.parametrize("table_limit", [5_000_000, 0], ids=["table", "on-the-fly"])
 @pytest.mark.parametrize("p,q", [(1.0, 1.0), (0.5, 2.0), (4.0, 0.25), (1.0, 4.0)])
-def test_walk_transitions_match_node2vec_definition(p, q):
+def test_walk_transitions_match_node2vec_definition(p, q, table_limit, monkeypatch):
+    monkeypatch.setattr(node2vec_module, "_TABLE_LIMIT", table_limit)
     set_seed(0)
     rowptr, col = to_csr(SMALL)
     start = torch.arange(6).repeat(800)
@@ -63,10 +66,14 @@ def test_walk_transitions_match_node2vec_definition(p, q):
     assert tested >= 6
 
 
-def test_biased_walk_prefers_return_when_p_small():
+@pytest.mark.parametrize("table_limit", [5_000_000, 0], ids=["table", "on-the-fly"])
+def test_biased_walk_prefers_return_when_p_small(table_limit, monkeypatch):
+    monkeypatch.setattr(node2vec_module, "_TABLE_LIMIT", table_limit)
     set_seed(1)
     rowptr, col = to_csr(SMALL)
-    walks = random_walk(rowptr, col, torch.zeros(2000, dtype=torch.long), walk_length=2, p=0.1, q=1.0)
+    walks = random_walk(
+        rowptr, col, torch.zeros(2000, dtype=torch.long), walk_length=2, p=0.1, q=1.0
+    )
     # from 0 -> 1, going back to 0 has weight 10 against 1, 1, 1 for 2, 3, 4
     via_1 = walks[walks[:, 1] == 1]
     back = (via_1[:, 2] == 0).float().mean().item()
@@ -76,7 +83,9 @@ def test_biased_walk_prefers_return_when_p_small():
 def test_walk_shape_start_and_edges():
     set_seed(0)
     rowptr, col = to_csr(SMALL)
-    walks = random_walk(rowptr, col, torch.tensor([0, 5, 3]), walk_length=6, p=2.0, q=0.5)
+    walks = random_walk(
+        rowptr, col, torch.tensor([0, 5, 3]), walk_length=6, p=2.0, q=0.5
+    )
     assert walks.shape == (3, 7)
     assert walks[:, 0].tolist() == [0, 5, 3]
     edges = set(map(tuple, SMALL.T.tolist()))
@@ -84,11 +93,16 @@ def test_walk_shape_start_and_edges():
         assert all((a, b) in edges for a, b in zip(walk, walk[1:], strict=False))
 
 
-def test_isolated_node_walk_stays():
+@pytest.mark.parametrize("table_limit", [5_000_000, 0], ids=["table", "on-the-fly"])
+def test_isolated_node_walk_stays(table_limit, monkeypatch):
+    monkeypatch.setattr(node2vec_module, "_TABLE_LIMIT", table_limit)
     edge_index = undirected([(0, 1)])
     rowptr, col = to_csr(edge_index, num_nodes=3)
-    walks = random_walk(rowptr, col, torch.tensor([2, 2]), walk_length=4, p=0.5, q=2.0)
-    assert walks.unique().tolist() == [2]
+    walks = random_walk(
+        rowptr, col, torch.tensor([2, 2, 0]), walk_length=4, p=0.5, q=2.0
+    )
+    assert walks[:2].unique().tolist() == [2]
+    assert walks[2].tolist() == [0, 1, 0, 1, 0]
 
 
 def test_walks_reproducible_with_seed():
@@ -101,7 +115,13 @@ def test_walks_reproducible_with_seed():
 
 
 def make_model(**kw):
-    args = dict(embedding_dim=8, walk_length=6, context_size=3, walks_per_node=2, num_negative_samples=1)
+    args = dict(
+        embedding_dim=8,
+        walk_length=6,
+        context_size=3,
+        walks_per_node=2,
+        num_negative_samples=1,
+    )
     args.update(kw)
     return Node2Vec(SMALL, **args)
 
@@ -191,7 +211,11 @@ def test_bad_arguments_raise_clear_errors(kwargs, match):
 
 @pytest.mark.parametrize(
     "edge_index",
-    [torch.zeros(3, 4, dtype=torch.long), torch.zeros(2, 4), torch.tensor([[0, -1], [1, 0]])],
+    [
+        torch.zeros(3, 4, dtype=torch.long),
+        torch.zeros(2, 4),
+        torch.tensor([[0, -1], [1, 0]]),
+    ],
 )
 def test_bad_edge_index(edge_index):
     with pytest.raises(ValueError, match="edge_index"):

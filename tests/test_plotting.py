@@ -39,7 +39,9 @@ def test_draw_graph_bad_labels():
 
 def test_plot_embeddings_labels_axes():
     fig, ax = plt.subplots()
-    plot_embeddings(np.zeros((3, 2)), [0, 1, 1], ax=ax, title="t", xlabel="x", ylabel="y")
+    plot_embeddings(
+        np.zeros((3, 2)), [0, 1, 1], ax=ax, title="t", xlabel="x", ylabel="y"
+    )
     assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("t", "x", "y")
     assert len(ax.texts) == 3
     plt.close(fig)

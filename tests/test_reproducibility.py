@@ -37,7 +37,9 @@ def test_import_helpers_has_no_side_effects():
         "assert dict(mpl.rcParams) == before, 'import helpers changed the style'; "
         "helpers.set_seed; assert 'torch' not in sys.modules; print('ok')"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "ok"
 
 

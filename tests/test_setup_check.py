@@ -7,8 +7,13 @@ from helpers import setup_check
 
 def test_expected_versions_reads_lock(tmp_path):
     lock = tmp_path / "lock.txt"
-    lock.write_text("# comment\nTorch==2.13.0\nscikit_learn==1.9.1  # pinned\n--find-links x\n\n")
-    assert setup_check.expected_versions(lock) == {"torch": "2.13.0", "scikit-learn": "1.9.1"}
+    lock.write_text(
+        "# comment\nTorch==2.13.0\nscikit_learn==1.9.1  # pinned\n--find-links x\n\n"
+    )
+    assert setup_check.expected_versions(lock) == {
+        "torch": "2.13.0",
+        "scikit-learn": "1.9.1",
+    }
 
 
 def test_expected_versions_rejects_ranges(tmp_path):
@@ -43,7 +48,9 @@ def test_check_packages_reports_missing_and_mismatch():
 
 def test_check_packages_all_ok_in_course_environment():
     rows = setup_check.check_packages()
-    assert [r["status"] for r in rows] == ["ok"] * len(rows), setup_check.format_report(rows)
+    assert [r["status"] for r in rows] == ["ok"] * len(rows), setup_check.format_report(
+        rows
+    )
     assert setup_check.format_report(rows).endswith("at the locked versions.")
 
 

@@ -42,7 +42,9 @@ def main() -> int:
     text = render()
     if "--check" in sys.argv[1:]:
         if not target.exists() or target.read_text(encoding="utf-8") != text:
-            print("environment.yml is out of date: run python3 tools/sync_environment.py")
+            print(
+                "environment.yml is out of date: run python3 tools/sync_environment.py"
+            )
             return 1
         return 0
     target.write_text(text, encoding="utf-8")

@@ -1,0 +1,221 @@
+"""Synthetic data generators of the course.
+
+- :func:`random_citation_graph`: the toy citation graph of chapter 2.
+- :func:`classical_mds` and :func:`latent_factor_data`: the latent-factor generator of chapter 3.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["random_citation_graph", "classical_mds", "latent_factor_data"]
+
+
+def random_citation_graph(
+    num_nodes: int = 20,
+    num_features: int = 5,
+    edge_prob: float = 0.2,
+    num_classes: int = 2,
+    seed: int = 0,
+):
+    """The toy "citation network" of chapter 2: random features, edges and labels.
+
+    An Erdős–Rényi graph (each pair of documents cites each other with probability
+    ``edge_prob``), standard-normal node features, and labels drawn uniformly at
+    random, independently of both. There is deliberately nothing to learn.
+
+    Parameters
+    ----------
+    num_nodes : int
+        Number of documents, ``>= 2``.
+    num_features : int
+        Features per document, ``>= 1``.
+    edge_prob : float
+        Edge probability, in ``[0, 1]``.
+    num_classes : int
+        Number of topics, ``>= 2``.
+    seed : int
+        Seed of the generator.
+
+    Returns
+    -------
+    torch_geometric.data.Data
+        ``x`` (float, ``num_nodes x num_features``), ``edge_index`` (both
+        directions), ``y`` (long).
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range.
+    """
+    import torch
+    from torch_geometric.data import Data
+
+    if num_nodes < 2:
+        raise ValueError(f"num_nodes must be >= 2, got {num_nodes}")
+    if num_features < 1:
+        raise ValueError(f"num_features must be >= 1, got {num_features}")
+    if not 0.0 <= edge_prob <= 1.0:
+        raise ValueError(f"edge_prob must be in [0, 1], got {edge_prob}")
+    if num_classes < 2:
+        raise ValueError(f"num_classes must be >= 2, got {num_classes}")
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((num_nodes, num_features)).astype(np.float32)
+    upper = np.triu(rng.random((num_nodes, num_nodes)) < edge_prob, k=1)
+    src, dst = np.nonzero(upper)
+    edges = np.concatenate([np.stack([src, dst]), np.stack([dst, src])], axis=1)
+    y = rng.integers(0, num_classes, num_nodes)
+    return Data(
+        x=torch.from_numpy(x),
+        edge_index=torch.from_numpy(edges).long(),
+        y=torch.from_numpy(y).long(),
+    )
+
+
+def _check_distance_matrix(distances) -> np.ndarray:
+    d = np.asarray(distances, dtype=float)
+    if d.ndim != 2 or d.shape[0] != d.shape[1]:
+        raise ValueError(f"distances must be a square matrix, got shape {d.shape}")
+    if d.shape[0] < 1 or not np.isfinite(d).all():
+        raise ValueError("distances must be a non-empty matrix of finite numbers")
+    if not np.allclose(d, d.T):
+        raise ValueError("distances must be symmetric (d[i, j] == d[j, i])")
+    if not np.allclose(np.diag(d), 0.0):
+        raise ValueError("distances must be zero on the diagonal")
+    if (d < 0).any():
+        raise ValueError("distances must be non-negative")
+    return d
+
+
+def classical_mds(distances, n_components: int = 2) -> np.ndarray:
+    """Place points so that their Euclidean distances approximate ``distances``.
+
+    Classical (Torgerson) multidimensional scaling, introduced in chapter 3: double-
+    centre the squared distances and keep the top eigenvectors. Deterministic; exact
+    when the distances are Euclidean in ``n_components`` dimensions.
+
+    Parameters
+    ----------
+    distances : array-like
+        Square, symmetric, non-negative matrix with a zero diagonal.
+    n_components : int
+        Dimension of the placement, ``>= 1``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(distances), n_components)``, centred at the origin.
+
+    Raises
+    ------
+    ValueError
+        If ``distances`` is not a valid distance matrix or ``n_components < 1``.
+    """
+    d = _check_distance_matrix(distances)
+    if n_components < 1:
+        raise ValueError(f"n_components must be >= 1, got {n_components}")
+    n = d.shape[0]
+    centring = np.eye(n) - np.ones((n, n)) / n
+    b = -0.5 * centring @ (d**2) @ centring
+    values, vectors = np.linalg.eigh(b)
+    order = np.argsort(values)[::-1][:n_components]
+    values, vectors = values[order], vectors[:, order]
+    # Fix each axis' sign so the result does not depend on the eigensolver.
+    signs = np.sign(
+        vectors[np.argmax(np.abs(vectors), axis=0), range(vectors.shape[1])]
+    )
+    vectors = vectors * np.where(signs == 0, 1, signs)
+    coords = vectors * np.sqrt(np.clip(values, 0, None))
+    if coords.shape[1] < n_components:
+        coords = np.pad(coords, ((0, 0), (0, n_components - coords.shape[1])))
+    return coords
+
+
+def latent_factor_data(
+    distances,
+    n_samples: int = 200,
+    n_features: int = 20,
+    spread: float = 0.5,
+    noise: float = 1.0,
+    latent_dim: int = 2,
+    baseline: float = 0.0,
+    seed: int = 0,
+) -> dict[str, np.ndarray]:
+    """Samples from clusters in a latent space, observed through a random linear map.
+
+    The generator of chapter 3 (and of the multi-omics views of chapter 6):
+
+    1. place one centre per cluster in a ``latent_dim``-dimensional latent space by
+       :func:`classical_mds` of the cluster-distance matrix ``distances``;
+    2. assign samples to clusters in turn (balanced) and draw each sample's latent
+       factors around its centre with standard deviation ``spread``;
+    3. observe ``X = b + Z @ W + E`` with a random map ``W`` (standard normal,
+       ``latent_dim x n_features``), Gaussian noise ``E`` of standard deviation
+       ``noise``, and a per-feature baseline level ``b`` (uniform between 0.5 and 1.5
+       times ``baseline``), like genes' different mean expression levels.
+
+    Parameters
+    ----------
+    distances : array-like
+        Cluster-distance matrix, ``k x k``; its size sets the number of clusters.
+    n_samples : int
+        Number of samples, at least the number of clusters.
+    n_features : int
+        Observed features, ``>= 1``.
+    spread : float
+        Within-cluster standard deviation in the latent space, ``>= 0``.
+    noise : float
+        Standard deviation of the feature noise, ``>= 0``.
+    latent_dim : int
+        Dimension of the latent space, ``>= 1``.
+    baseline : float
+        Mean feature level, ``>= 0``. A positive level makes every sample point in
+        a similar direction, so cosine similarities between samples are high.
+    seed : int
+        Seed of the generator.
+
+    Returns
+    -------
+    dict
+        ``X`` (``n_samples x n_features``, float32), ``y`` (cluster of each sample),
+        ``Z`` (latent factors), ``centres`` (``k x latent_dim``), ``W`` (the map),
+        ``baseline`` (the per-feature levels ``b``).
+
+    Raises
+    ------
+    ValueError
+        If ``distances`` is not square, symmetric, zero on the diagonal and
+        non-negative; if there are more clusters than samples; if ``spread`` or
+        ``noise`` or ``baseline`` is negative; or if a size is below 1.
+    """
+    d = _check_distance_matrix(distances)
+    k = d.shape[0]
+    if n_samples < k:
+        raise ValueError(
+            f"n_samples ({n_samples}) must be at least the number of clusters ({k})"
+        )
+    if n_features < 1 or latent_dim < 1:
+        raise ValueError(
+            f"n_features and latent_dim must be >= 1, got {n_features}, {latent_dim}"
+        )
+    if spread < 0:
+        raise ValueError(f"spread must be >= 0, got {spread}")
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0, got {noise}")
+    if baseline < 0:
+        raise ValueError(f"baseline must be >= 0, got {baseline}")
+    rng = np.random.default_rng(seed)
+    centres = classical_mds(d, n_components=latent_dim)
+    y = np.arange(n_samples) % k
+    z = centres[y] + spread * rng.standard_normal((n_samples, latent_dim))
+    w = rng.standard_normal((latent_dim, n_features))
+    x = z @ w + noise * rng.standard_normal((n_samples, n_features))
+    b = baseline * rng.uniform(0.5, 1.5, n_features)
+    return {
+        "X": (x + b).astype(np.float32),
+        "y": y,
+        "Z": z,
+        "centres": centres,
+        "W": w,
+        "baseline": b,
+    }

@@ -1,0 +1,107 @@
+"""Neural network models of the course (PyTorch Geometric layers).
+
+- :class:`GCN` and :class:`MLP`: chapter 2 (``02_gcn_citation.ipynb``).
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+from torch_geometric.nn import GCNConv
+
+__all__ = ["GCN", "MLP"]
+
+
+def _check_sizes(**sizes: int) -> None:
+    for name, value in sizes.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+class GCN(torch.nn.Module):
+    """Two-layer graph convolutional network (Kipf & Welling 2017), chapter 2.
+
+    ``GCNConv -> ReLU -> dropout -> GCNConv -> log_softmax``. Train it with
+    ``NLLLoss`` (the log-softmax is already applied).
+
+    Parameters
+    ----------
+    in_channels, hidden_channels, out_channels : int
+        Input features, hidden units, classes.
+    dropout : float
+        Dropout probability on the hidden layer, in ``[0, 1)``.
+
+    Raises
+    ------
+    ValueError
+        For a non-positive size or a dropout outside ``[0, 1)``.
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        hidden_channels: int,
+        out_channels: int,
+        dropout: float = 0.0,
+    ):
+        super().__init__()
+        _check_sizes(
+            in_channels=in_channels,
+            hidden_channels=hidden_channels,
+            out_channels=out_channels,
+        )
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {dropout}")
+        self.conv1 = GCNConv(in_channels, hidden_channels)
+        self.conv2 = GCNConv(hidden_channels, out_channels)
+        self.dropout = dropout
+
+    def forward(
+        self, x: Tensor, edge_index: Tensor, edge_weight: Tensor | None = None
+    ) -> Tensor:
+        h = F.relu(self.conv1(x, edge_index, edge_weight))
+        h = F.dropout(h, p=self.dropout, training=self.training)
+        return F.log_softmax(self.conv2(h, edge_index, edge_weight), dim=1)
+
+
+class MLP(torch.nn.Module):
+    """The same two-layer network without the graph: the non-graph baseline of chapter 2.
+
+    ``Linear -> ReLU -> dropout -> Linear -> log_softmax``. Accepts (and ignores)
+    ``edge_index`` and ``edge_weight`` so it trains with the same loop as :class:`GCN`.
+
+    Raises
+    ------
+    ValueError
+        For a non-positive size or a dropout outside ``[0, 1)``.
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        hidden_channels: int,
+        out_channels: int,
+        dropout: float = 0.0,
+    ):
+        super().__init__()
+        _check_sizes(
+            in_channels=in_channels,
+            hidden_channels=hidden_channels,
+            out_channels=out_channels,
+        )
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {dropout}")
+        self.lin1 = torch.nn.Linear(in_channels, hidden_channels)
+        self.lin2 = torch.nn.Linear(hidden_channels, out_channels)
+        self.dropout = dropout
+
+    def forward(
+        self,
+        x: Tensor,
+        edge_index: Tensor | None = None,
+        edge_weight: Tensor | None = None,
+    ) -> Tensor:
+        h = F.relu(self.lin1(x))
+        h = F.dropout(h, p=self.dropout, training=self.training)
+        return F.log_softmax(self.lin2(h), dim=1)

@@ -1,0 +1,174 @@
+"""Unit tests of helpers.models and helpers.training (chapters 2-3)."""
+
+import numpy as np
+import pytest
+import torch
+from torch_geometric.data import Data
+
+from helpers import set_seed
+from helpers.models import GCN, MLP
+from helpers.training import (
+    accuracy,
+    logistic_regression_baseline,
+    majority_baseline,
+    random_split,
+    repeated_node_classification,
+    stratified_split,
+    train_node_classifier,
+)
+
+
+def two_community_data(n=60, seed=0):
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % 2
+    same = y[:, None] == y[None, :]
+    adj = np.triu(rng.random((n, n)) < np.where(same, 0.3, 0.01), 1)
+    src, dst = np.nonzero(adj | adj.T)
+    x = rng.normal(size=(n, 4)) + y[:, None] * 0.3
+    return Data(
+        x=torch.tensor(x, dtype=torch.float32),
+        edge_index=torch.tensor(np.stack([src, dst]), dtype=torch.long),
+        y=torch.tensor(y),
+    )
+
+
+@pytest.mark.parametrize("cls", [GCN, MLP])
+def test_models_output_log_probabilities(cls):
+    data = two_community_data()
+    model = cls(4, 8, 2, dropout=0.5)
+    out = model(data.x, data.edge_index)
+    assert out.shape == (60, 2)
+    torch.testing.assert_close(out.exp().sum(1), torch.ones(60))
+
+
+@pytest.mark.parametrize("cls", [GCN, MLP])
+def test_models_bad_sizes(cls):
+    with pytest.raises(ValueError, match="hidden_channels"):
+        cls(4, 0, 2)
+    with pytest.raises(ValueError, match="dropout"):
+        cls(4, 8, 2, dropout=1.0)
+
+
+def test_gcn_uses_edge_weight():
+    data = two_community_data()
+    model = GCN(4, 8, 2)
+    w = torch.rand(data.edge_index.shape[1])
+    assert not torch.allclose(
+        model(data.x, data.edge_index), model(data.x, data.edge_index, w)
+    )
+
+
+def test_gcn_learns_communities_that_mlp_cannot_see():
+    data = two_community_data()
+    train, val, test = stratified_split(data.y, 0.5, 0.25, seed=0)
+    scores = {}
+    for cls in (GCN, MLP):
+        set_seed(0)
+        model = cls(4, 16, 2)
+        history = train_node_classifier(model, data, train, 100, 0.01, val_mask=val)
+        assert list(history.columns) == [
+            "epoch",
+            "loss",
+            "train_accuracy",
+            "val_accuracy",
+        ]
+        assert history.loss.iloc[-1] < history.loss.iloc[0]
+        scores[cls.__name__] = accuracy(model, data, test)
+    assert scores["GCN"] >= 0.9
+    assert scores["GCN"] > scores["MLP"]
+
+
+def test_train_restores_best_validation_epoch():
+    data = two_community_data()
+    train, val, _ = stratified_split(data.y, 0.5, 0.25, seed=1)
+    set_seed(0)
+    model = GCN(4, 16, 2)
+    history = train_node_classifier(model, data, train, 60, 0.05, val_mask=val)
+    assert accuracy(model, data, val) == history.val_accuracy.max()
+
+
+def test_train_bad_input():
+    data = two_community_data()
+    train, val, _ = stratified_split(data.y, 0.5, 0.25, seed=0)
+    model = GCN(4, 8, 2)
+    with pytest.raises(ValueError, match="num_epochs"):
+        train_node_classifier(model, data, train, 0, 0.01)
+    with pytest.raises(ValueError, match="lr"):
+        train_node_classifier(model, data, train, 1, 0.0)
+    with pytest.raises(ValueError, match="weight_decay"):
+        train_node_classifier(model, data, train, 1, 0.01, weight_decay=-1)
+    with pytest.raises(ValueError, match="overlap"):
+        train_node_classifier(model, data, train, 1, 0.01, val_mask=train)
+    with pytest.raises(ValueError, match="selects no node"):
+        train_node_classifier(model, data, torch.zeros(60, dtype=torch.bool), 1, 0.01)
+    with pytest.raises(ValueError, match="has 10 entries"):
+        train_node_classifier(model, data, train[:10], 1, 0.01)
+
+
+def test_stratified_split_disjoint_cover_and_balanced():
+    y = torch.tensor([0] * 50 + [1] * 30 + [2] * 20)
+    train, val, test = stratified_split(y, 0.6, 0.2, seed=0)
+    assert int(train.sum()) == 60 and int(val.sum()) == 20 and int(test.sum()) == 20
+    assert (
+        not (train & val).any() and not (train & test).any() and not (val & test).any()
+    )
+    assert bool((train | val | test).all())
+    assert torch.bincount(y[test]).tolist() == [10, 6, 4]
+    again = stratified_split(y, 0.6, 0.2, seed=0)
+    assert all(
+        torch.equal(a, b) for a, b in zip((train, val, test), again, strict=True)
+    )
+
+
+def test_stratified_split_bad_input():
+    y = np.array([0] * 10 + [1] * 2)
+    with pytest.raises(ValueError, match="at least 3"):
+        stratified_split(y)
+    with pytest.raises(ValueError, match="sum below 1"):
+        stratified_split(np.arange(30) % 2, 0.8, 0.3)
+
+
+def test_random_split():
+    train, test = random_split(20, 2, seed=0)
+    assert int(test.sum()) == 2 and bool((train ^ test).all())
+    with pytest.raises(ValueError, match="num_test"):
+        random_split(20, 20, seed=0)
+
+
+def test_baselines():
+    y = np.array([0, 0, 0, 1, 1, 0])
+    train = np.array([1, 1, 1, 1, 0, 0], bool)
+    assert majority_baseline(y, train, ~train) == 0.5
+    X = np.array([[0.0], [0.1], [0.2], [5.0], [5.1], [0.3]])
+    assert logistic_regression_baseline(X, y, train, ~train) == 1.0
+    with pytest.raises(ValueError, match="at least one"):
+        majority_baseline(y, np.zeros(6, bool), ~train)
+
+
+def test_repeated_node_classification_rows_and_reproducibility():
+    data = two_community_data()
+    models = {"GCN": lambda: GCN(4, 8, 2), "MLP": lambda: MLP(4, 8, 2)}
+
+    def split(seed):
+        return stratified_split(data.y, 0.5, 0.25, seed=seed)
+
+    df = repeated_node_classification(
+        data, models, [0, 1], split, num_epochs=30, lr=0.01
+    )
+    assert list(df.columns) == ["seed", "model", "test_accuracy"]
+    assert df.groupby("model").size().to_dict() == {
+        "GCN": 2,
+        "MLP": 2,
+        "logistic regression": 2,
+        "majority class": 2,
+    }
+    again = repeated_node_classification(
+        data, models, [0, 1], split, num_epochs=30, lr=0.01
+    )
+    assert df.equals(again)
+    with pytest.raises(ValueError, match="unknown baselines"):
+        repeated_node_classification(
+            data, models, [0], split, 1, 0.01, baselines=["svm"]
+        )
+    with pytest.raises(ValueError, match="seeds"):
+        repeated_node_classification(data, models, [], split, 1, 0.01)

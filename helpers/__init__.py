@@ -27,6 +27,22 @@ _EXPORTS = {
     "node2vec_experiment": "embedding_eval",
     "l2_normalize": "embedding_eval",
     "summarise": "embedding_eval",
+    "random_citation_graph": "datasets",
+    "classical_mds": "datasets",
+    "latent_factor_data": "datasets",
+    "threshold_graph": "graphs",
+    "knn_graph": "graphs",
+    "edge_homophily": "graphs",
+    "node_degrees": "graphs",
+    "GCN": "models",
+    "MLP": "models",
+    "random_split": "training",
+    "stratified_split": "training",
+    "train_node_classifier": "training",
+    "accuracy": "training",
+    "majority_baseline": "training",
+    "logistic_regression_baseline": "training",
+    "repeated_node_classification": "training",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 __all__ = ["use_course_style", "draw_graph", "plot_embeddings"]
@@ -48,10 +50,14 @@ def draw_graph(
     pos=None,
     seed: int = 0,
     legend_title="community",
+    highlight=(),
+    colour_edges: bool = False,
+    node_size: int = 260,
+    with_labels: bool = True,
 ):
     """Draw a networkx graph with nodes coloured by label and numbered.
 
-    Introduced in chapter 1.
+    Introduced in chapter 1; chapter 2 adds ``highlight`` and ``colour_edges``.
 
     Parameters
     ----------
@@ -69,6 +75,14 @@ def draw_graph(
         Seed of the spring layout.
     legend_title : str
         Title of the colour legend.
+    highlight : sequence of int
+        Nodes drawn larger, with a thick outline (for example the test nodes).
+    colour_edges : bool
+        Draw edges within a class solid and dark, edges between classes dashed and red.
+    node_size : int
+        Marker area of ordinary nodes.
+    with_labels : bool
+        Write each node's number on it.
 
     Returns
     -------
@@ -78,26 +92,57 @@ def draw_graph(
     Raises
     ------
     ValueError
-        If ``labels`` does not have one entry per node.
+        If ``labels`` does not have one entry per node, or ``highlight`` names a
+        node that is not in the graph.
     """
     import matplotlib.pyplot as plt
     import networkx as nx
     from matplotlib.lines import Line2D
 
     labels = np.asarray(labels)
-    if labels.shape[0] != graph.number_of_nodes():
+    nodes = list(graph.nodes)
+    if labels.shape[0] != len(nodes):
         raise ValueError(
-            f"labels has {labels.shape[0]} entries but the graph has {graph.number_of_nodes()} nodes"
+            f"labels has {labels.shape[0]} entries but the graph has {len(nodes)} nodes"
+        )
+    missing = set(highlight) - set(nodes)
+    if missing:
+        raise ValueError(
+            f"highlight names nodes that are not in the graph: {sorted(missing)}"
         )
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 5))
     pos = nx.spring_layout(graph, seed=seed) if pos is None else pos
-    colours = _label_colours(labels)
-    nx.draw_networkx_edges(graph, pos, ax=ax, alpha=0.35)
+    label_of = dict(zip(nodes, labels, strict=True))
+    handles = []
+    if colour_edges:
+        same = [(u, v) for u, v in graph.edges if label_of[u] == label_of[v]]
+        diff = [(u, v) for u, v in graph.edges if label_of[u] != label_of[v]]
+        nx.draw_networkx_edges(
+            graph, pos, edgelist=same, ax=ax, edge_color="0.25", width=1.5
+        )
+        nx.draw_networkx_edges(
+            graph, pos, edgelist=diff, ax=ax, edge_color="#d62728", style="dashed"
+        )
+        handles += [
+            Line2D([], [], color="0.25", lw=1.5, label="same class"),
+            Line2D([], [], color="#d62728", ls="--", label="different class"),
+        ]
+    else:
+        nx.draw_networkx_edges(graph, pos, ax=ax, alpha=0.35)
+    sizes = [node_size * 2.5 if n in set(highlight) else node_size for n in nodes]
+    widths = [3.0 if n in set(highlight) else 1.0 for n in nodes]
     nx.draw_networkx_nodes(
-        graph, pos, ax=ax, node_color=colours, node_size=260, edgecolors="black"
+        graph,
+        pos,
+        ax=ax,
+        node_color=_label_colours(labels),
+        node_size=sizes,
+        edgecolors="black",
+        linewidths=widths,
     )
-    nx.draw_networkx_labels(graph, pos, ax=ax, font_size=8)
+    if with_labels:
+        nx.draw_networkx_labels(graph, pos, ax=ax, font_size=8)
     handles = [
         Line2D(
             [],
@@ -109,7 +154,21 @@ def draw_graph(
             label=str(c),
         )
         for c in np.unique(labels)
-    ]
+    ] + handles
+    if len(highlight):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                ls="",
+                color="white",
+                markeredgecolor="black",
+                markeredgewidth=3,
+                markersize=12,
+                label="test node",
+            )
+        )
     ax.legend(handles=handles, title=legend_title, loc="best", fontsize=8)
     ax.set_title(title)
     ax.set_axis_off()
@@ -121,7 +180,7 @@ def plot_embeddings(
     labels,
     ax=None,
     title: str = "",
-    annotate: bool = True,
+    annotate: bool | Sequence[int] = True,
     xlabel="t-SNE 1",
     ylabel="t-SNE 2",
     legend_title="community",
@@ -140,8 +199,8 @@ def plot_embeddings(
         Where to draw; a new figure when omitted.
     title, xlabel, ylabel : str
         Axes title and axis labels.
-    annotate : bool
-        Write each point's index next to it.
+    annotate : bool or sequence of int
+        Write each point's index next to it (``True``), or only these points' indices.
     legend_title : str
         Title of the colour legend.
 
@@ -175,11 +234,14 @@ def plot_embeddings(
             s=50,
             label=str(c),
         )
-    if annotate:
-        for i, (x, y) in enumerate(points):
-            ax.annotate(
-                str(i), (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points"
-            )
+    if isinstance(annotate, bool):
+        to_annotate = range(len(points)) if annotate else []
+    else:
+        to_annotate = [int(i) for i in annotate]
+    for i in to_annotate:
+        ax.annotate(
+            str(i), points[i], fontsize=7, xytext=(3, 3), textcoords="offset points"
+        )
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

@@ -51,11 +51,26 @@ def test_models_bad_sizes(cls):
 
 def test_gcn_uses_edge_weight():
     data = two_community_data()
-    model = GCN(4, 8, 2)
+    model = GCN(4, 8, 2, cached=False)
     w = torch.rand(data.edge_index.shape[1])
     assert not torch.allclose(
         model(data.x, data.edge_index), model(data.x, data.edge_index, w)
     )
+
+
+def test_cached_gcn_matches_uncached_and_refuses_another_graph():
+    data = two_community_data()
+    set_seed(0)
+    cached = GCN(4, 8, 2)
+    set_seed(0)
+    plain = GCN(4, 8, 2, cached=False)
+    for _ in range(2):  # the second call uses the cache
+        torch.testing.assert_close(
+            cached(data.x, data.edge_index), plain(data.x, data.edge_index)
+        )
+    other = two_community_data(seed=1).edge_index
+    with pytest.raises(ValueError, match="build a new model"):
+        cached(data.x, other)
 
 
 def test_gcn_learns_communities_that_mlp_cannot_see():

@@ -52,3 +52,21 @@ def test_plot_embeddings_bad_input():
         plot_embeddings(np.zeros((3, 3)), [0, 1, 1])
     with pytest.raises(ValueError, match="labels has 2"):
         plot_embeddings(np.zeros((3, 2)), [0, 1])
+
+
+def test_draw_graph_colour_edges_and_highlight():
+    g = nx.path_graph(4)
+    fig, ax = plt.subplots()
+    draw_graph(g, [0, 0, 1, 1], ax=ax, highlight=[3], colour_edges=True)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == ["0", "1", "same class", "different class", "test node"]
+    plt.close(fig)
+    with pytest.raises(ValueError, match="highlight"):
+        draw_graph(g, [0, 0, 1, 1], highlight=[9])
+
+
+def test_plot_embeddings_annotates_selected_points():
+    fig, ax = plt.subplots()
+    plot_embeddings(np.zeros((5, 2)), [0, 1, 1, 0, 0], ax=ax, annotate=[1, 3])
+    assert [t.get_text() for t in ax.texts] == ["1", "3"]
+    plt.close(fig)

@@ -43,6 +43,8 @@ _EXPORTS = {
     "majority_baseline": "training",
     "logistic_regression_baseline": "training",
     "repeated_node_classification": "training",
+    "compare_on_graphs": "training",
+    "logistic_regression_over_splits": "training",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -13,10 +13,19 @@ from torch_geometric.nn import GCNConv
 __all__ = ["GCN", "MLP"]
 
 
-def _check_sizes(**sizes: int) -> None:
+def _check_arguments(
+    in_channels: int, hidden_channels: int, out_channels: int, dropout: float
+) -> None:
+    sizes = {
+        "in_channels": in_channels,
+        "hidden_channels": hidden_channels,
+        "out_channels": out_channels,
+    }
     for name, value in sizes.items():
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout must be in [0, 1), got {dropout}")
 
 
 class GCN(torch.nn.Module):
@@ -52,13 +61,7 @@ class GCN(torch.nn.Module):
         cached: bool = True,
     ):
         super().__init__()
-        _check_sizes(
-            in_channels=in_channels,
-            hidden_channels=hidden_channels,
-            out_channels=out_channels,
-        )
-        if not 0.0 <= dropout < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {dropout}")
+        _check_arguments(in_channels, hidden_channels, out_channels, dropout)
         self.conv1 = GCNConv(in_channels, hidden_channels, cached=cached)
         self.conv2 = GCNConv(hidden_channels, out_channels, cached=cached)
         self.dropout = dropout
@@ -106,13 +109,7 @@ class MLP(torch.nn.Module):
         dropout: float = 0.0,
     ):
         super().__init__()
-        _check_sizes(
-            in_channels=in_channels,
-            hidden_channels=hidden_channels,
-            out_channels=out_channels,
-        )
-        if not 0.0 <= dropout < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {dropout}")
+        _check_arguments(in_channels, hidden_channels, out_channels, dropout)
         self.lin1 = torch.nn.Linear(in_channels, hidden_channels)
         self.lin2 = torch.nn.Linear(hidden_channels, out_channels)
         self.dropout = dropout

@@ -187,3 +187,31 @@ def test_repeated_node_classification_rows_and_reproducibility():
         )
     with pytest.raises(ValueError, match="seeds"):
         repeated_node_classification(data, models, [], split, 1, 0.01)
+
+
+def test_compare_on_graphs_and_oracle():
+    from helpers.graphs import knn_graph
+    from helpers.training import compare_on_graphs, logistic_regression_over_splits
+
+    data = two_community_data()
+    X, y = data.x.numpy(), data.y.numpy()
+    graphs = {"given": (data.edge_index, None), "5-NN": (knn_graph(X, 5), None)}
+    df = compare_on_graphs(X, y, graphs, seeds=[0, 1], num_epochs=40)
+    assert df.model.unique().tolist() == [
+        "GCN, given",
+        "MLP",
+        "logistic regression",
+        "GCN, 5-NN",
+    ]
+    means = df.groupby("model").test_accuracy.mean()
+    assert (
+        means["GCN, given"] > means["MLP"]
+    )  # the given graph joins same-community nodes
+    oracle = logistic_regression_over_splits(
+        y[:, None].astype(float), y, seeds=[0, 1], name="oracle"
+    )
+    assert oracle.test_accuracy.tolist() == [1.0, 1.0]
+    with pytest.raises(ValueError, match="graphs"):
+        compare_on_graphs(X, y, {})
+    with pytest.raises(ValueError, match="samples"):
+        compare_on_graphs(X[:5], y, graphs)

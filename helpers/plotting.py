@@ -54,6 +54,7 @@ def draw_graph(
     colour_edges: bool = False,
     node_size: int = 260,
     with_labels: bool = True,
+    highlight_label: str = "test node",
 ):
     """Draw a networkx graph with nodes coloured by label and numbered.
 
@@ -77,6 +78,8 @@ def draw_graph(
         Title of the colour legend.
     highlight : sequence of int
         Nodes drawn larger, with a thick outline (for example the test nodes).
+    highlight_label : str
+        Legend entry of the highlighted nodes.
     colour_edges : bool
         Draw edges within a class solid and dark, edges between classes dashed and red.
     node_size : int
@@ -166,7 +169,7 @@ def draw_graph(
                 markeredgecolor="black",
                 markeredgewidth=3,
                 markersize=12,
-                label="test node",
+                label=highlight_label,
             )
         )
     ax.legend(handles=handles, title=legend_title, loc="best", fontsize=8)

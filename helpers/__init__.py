@@ -45,6 +45,12 @@ _EXPORTS = {
     "repeated_node_classification": "training",
     "compare_on_graphs": "training",
     "logistic_regression_over_splits": "training",
+    "synthetic_cell_types": "datasets",
+    "NormLossGCN": "clustering",
+    "train_norm_loss": "clustering",
+    "DGIEncoder": "clustering",
+    "train_dgi": "clustering",
+    "match_clusters": "clustering",
 }
 
 __all__ = sorted(_EXPORTS)

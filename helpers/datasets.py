@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["random_citation_graph", "classical_mds", "latent_factor_data"]
+__all__ = [
+    "random_citation_graph",
+    "classical_mds",
+    "latent_factor_data",
+    "synthetic_cell_types",
+]
 
 
 def random_citation_graph(
@@ -218,4 +223,72 @@ def latent_factor_data(
         "centres": centres,
         "W": w,
         "baseline": b,
+    }
+
+
+def synthetic_cell_types(
+    n_cells: int = 300,
+    n_genes: int = 50,
+    means=(2.0, 0.0, -2.0),
+    informative_genes: int | None = None,
+    noise: float = 1.0,
+    seed: int = 0,
+) -> dict:
+    """A toy single-cell expression matrix with known cell types (chapters 4 and 5).
+
+    Cell ``i`` belongs to type ``i % len(means)`` (balanced types). Every gene is
+    standard-normal noise (scaled by ``noise``); the first ``informative_genes``
+    genes are shifted by the type's mean, the others carry no type information.
+
+    Parameters
+    ----------
+    n_cells, n_genes : int
+        Size of the matrix; ``n_cells`` at least the number of types.
+    means : sequence of float
+        Mean shift of each type's informative genes; its length is the number of types (>= 2).
+    informative_genes : int, optional
+        How many genes carry the shift (all when ``None``), ``1 <= . <= n_genes``.
+    noise : float
+        Standard deviation of the expression noise, ``> 0``.
+    seed : int
+        Seed of the generator.
+
+    Returns
+    -------
+    dict
+        ``X`` (cells x genes, float32), ``y`` (type index per cell), ``cell_type``
+        (type names ``"type A"``, ...), ``genes`` (gene names ``"gene_00"``, ...).
+
+    Raises
+    ------
+    ValueError
+        For fewer than 2 types, fewer cells than types, ``informative_genes`` out
+        of range, or ``noise <= 0``.
+    """
+    means = np.asarray(means, dtype=float)
+    if means.ndim != 1 or means.size < 2:
+        raise ValueError(f"means must list at least 2 type means, got {means.tolist()}")
+    if n_cells < means.size:
+        raise ValueError(
+            f"n_cells ({n_cells}) must be at least the number of types ({means.size})"
+        )
+    if n_genes < 1:
+        raise ValueError(f"n_genes must be >= 1, got {n_genes}")
+    informative = n_genes if informative_genes is None else informative_genes
+    if not 1 <= informative <= n_genes:
+        raise ValueError(
+            f"informative_genes must be in [1, n_genes={n_genes}], got {informative_genes}"
+        )
+    if noise <= 0:
+        raise ValueError(f"noise must be > 0, got {noise}")
+    rng = np.random.default_rng(seed)
+    y = np.arange(n_cells) % means.size
+    X = noise * rng.standard_normal((n_cells, n_genes))
+    X[:, :informative] += means[y][:, None]
+    names = np.array([f"type {chr(ord('A') + t)}" for t in range(means.size)])
+    return {
+        "X": X.astype(np.float32),
+        "y": y,
+        "cell_type": names[y],
+        "genes": [f"gene_{g:02d}" for g in range(n_genes)],
     }

@@ -51,6 +51,7 @@ _EXPORTS = {
     "DGIEncoder": "clustering",
     "train_dgi": "clustering",
     "match_clusters": "clustering",
+    "compare_clusterings": "clustering",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -206,3 +206,69 @@ def match_clusters(clusters, labels) -> tuple[np.ndarray, pd.DataFrame]:
         pd.Series(labels, name="true type"), pd.Series(matched, name="matched cluster")
     )
     return matched, confusion
+
+
+def compare_clusterings(
+    X,
+    y,
+    edge_index,
+    seeds=range(5),
+    n_components: int = 10,
+    hidden_channels: int = 64,
+    num_epochs: int = 100,
+    lr: float = 0.01,
+) -> pd.DataFrame:
+    """k-means ARI on four representations of the same cells, per seed (chapter 4).
+
+    The representations: the (standardised) expression matrix ``X``; its first
+    ``n_components`` principal components; the norm-loss GCN embedding; the DGI
+    embedding (both on ``edge_index``). k-means uses as many clusters as ``y`` has
+    types and ``random_state=seed``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``seed``, ``method``, ``ari``.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` and ``y`` differ in length, or ``n_components`` is not in ``[1, n_genes]``.
+    """
+    from sklearn.decomposition import PCA
+    from torch_geometric.data import Data
+
+    from .embedding_eval import cluster_ari
+
+    X = np.asarray(X, dtype=np.float32)
+    y = np.asarray(y)
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f"X has {X.shape[0]} cells but y has {y.shape[0]} labels")
+    if not 1 <= n_components <= X.shape[1]:
+        raise ValueError(
+            f"n_components must be in [1, {X.shape[1]}], got {n_components}"
+        )
+    data = Data(x=torch.from_numpy(X), edge_index=edge_index)
+    pcs = PCA(n_components=n_components, random_state=0).fit_transform(X)
+    rows = []
+    for seed in seeds:
+        set_seed(seed)
+        collapsed = NormLossGCN(X.shape[1])
+        train_norm_loss(collapsed, data, num_epochs=num_epochs, lr=lr)
+        with torch.no_grad():
+            z_norm = collapsed(data.x, data.edge_index).numpy()
+        z_dgi, _ = train_dgi(data, hidden_channels, num_epochs, lr, seed=seed)
+        for method, features in [
+            ("k-means, expression", X),
+            (f"k-means, PCA ({n_components})", pcs),
+            ("k-means, norm-loss GCN", z_norm),
+            ("k-means, DGI", z_dgi),
+        ]:
+            rows.append(
+                {
+                    "seed": seed,
+                    "method": method,
+                    "ari": cluster_ari(features, y, random_state=seed),
+                }
+            )
+    return pd.DataFrame(rows)

@@ -94,3 +94,25 @@ def test_match_clusters_bad_input():
         match_clusters([0, 1, 1], ["a", "b"])
     with pytest.raises(ValueError, match="same length"):
         match_clusters([], [])
+
+
+def test_compare_clusterings_table():
+    from helpers.clustering import compare_clusterings
+
+    data, y = cells_graph()
+    df = compare_clusterings(
+        data.x.numpy(), y, data.edge_index, seeds=[0], num_epochs=40
+    )
+    assert df.method.tolist() == [
+        "k-means, expression",
+        "k-means, PCA (10)",
+        "k-means, norm-loss GCN",
+        "k-means, DGI",
+    ]
+    ari = dict(zip(df.method, df.ari, strict=True))
+    assert ari["k-means, expression"] == pytest.approx(1.0)
+    assert ari["k-means, DGI"] > 0.95
+    with pytest.raises(ValueError, match="labels"):
+        compare_clusterings(data.x.numpy(), y[:10], data.edge_index)
+    with pytest.raises(ValueError, match="n_components"):
+        compare_clusterings(data.x.numpy(), y, data.edge_index, n_components=0)

@@ -52,6 +52,10 @@ _EXPORTS = {
     "train_dgi": "clustering",
     "match_clusters": "clustering",
     "compare_clusterings": "clustering",
+    "GAT": "models",
+    "kernel_graph": "graphs",
+    "attention_entropy": "attention",
+    "same_label_attention": "attention",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["threshold_graph", "knn_graph", "edge_homophily", "node_degrees"]
+__all__ = [
+    "threshold_graph",
+    "knn_graph",
+    "kernel_graph",
+    "edge_homophily",
+    "node_degrees",
+]
 
 _METRICS = ("cosine", "euclidean")
 
@@ -252,3 +258,52 @@ def node_degrees(edge_index, num_nodes: int) -> np.ndarray:
             f"edge_index refers to node {ei.max()} but num_nodes is {num_nodes}"
         )
     return np.bincount(ei[0], minlength=num_nodes)
+
+
+def kernel_graph(X, sigma: float | None = None, max_nodes: int = 5000):
+    """The fully connected graph with Gaussian-kernel weights, as in the lab of chapter 5.
+
+    Every pair of samples (self loops included, ``n ** 2`` edges) is joined with
+    weight ``exp(-d ** 2 / (2 * sigma ** 2))`` for Euclidean distance ``d``. This is
+    the course's one deliberately dense graph: its memory grows with ``n ** 2``,
+    hence ``max_nodes``.
+
+    Parameters
+    ----------
+    X : array-like
+        Samples x features.
+    sigma : float, optional
+        Kernel width, ``> 0``; the median pairwise distance when omitted.
+    max_nodes : int
+        Refuse larger inputs (a dense graph of 10,000 samples has 10^8 edges).
+
+    Returns
+    -------
+    edge_index : torch.Tensor
+        ``2 x n**2``.
+    edge_weight : torch.Tensor
+        One weight per edge, 1 on the self loops.
+
+    Raises
+    ------
+    ValueError
+        For an invalid matrix, more than ``max_nodes`` samples, or ``sigma <= 0``.
+    """
+    import torch
+    from scipy.spatial.distance import cdist
+
+    X = _check_features(X)
+    n = X.shape[0]
+    if n > max_nodes:
+        raise ValueError(
+            f"X has {n} samples: a fully connected graph would have {n * n:,} edges; "
+            f"use knn_graph, or raise max_nodes (now {max_nodes}) if you really mean it"
+        )
+    if sigma is not None and sigma <= 0:
+        raise ValueError(f"sigma must be > 0, got {sigma}")
+    d = cdist(X, X)
+    if sigma is None:
+        sigma = float(np.median(d[np.triu_indices(n, 1)]))
+    rows, cols = np.divmod(np.arange(n * n), n)
+    weights = np.exp(-(d.reshape(-1) ** 2) / (2 * sigma**2))
+    return _to_edge_index(rows, cols), torch.from_numpy(weights.astype(np.float32))

@@ -1,6 +1,7 @@
 """Neural network models of the course (PyTorch Geometric layers).
 
 - :class:`GCN` and :class:`MLP`: chapter 2 (``02_gcn_citation.ipynb``).
+- :class:`GAT`: chapter 5 (``05_gat_cell_types.ipynb``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from torch_geometric.nn import GCNConv
 
-__all__ = ["GCN", "MLP"]
+__all__ = ["GCN", "MLP", "GAT"]
 
 
 def _check_arguments(
@@ -123,3 +124,99 @@ class MLP(torch.nn.Module):
         h = F.relu(self.lin1(x))
         h = F.dropout(h, p=self.dropout, training=self.training)
         return F.log_softmax(self.lin2(h), dim=1)
+
+
+class GAT(torch.nn.Module):
+    """Two-layer graph attention network (Veličković et al. 2018), chapter 5.
+
+    ``dropout -> GATConv(heads, concat) -> ELU -> dropout -> GATConv(1 head) ->
+    log_softmax``, as in the lab: ``heads`` attention heads of ``hidden_channels``
+    units each, concatenated (``heads * hidden_channels`` features), then one head
+    for the classes.
+
+    ``GATConv`` ignores an edge weight passed as its third argument unless it was
+    built with ``edge_dim``. This class never ignores one silently: with
+    ``edge_dim=None`` a given ``edge_weight`` raises ``ValueError``; with
+    ``edge_dim=1`` the weights become edge features that the attention sees.
+
+    Parameters
+    ----------
+    in_channels, hidden_channels, out_channels : int
+        Input features, units per head, classes.
+    heads : int
+        Attention heads in the first layer.
+    dropout : float
+        Dropout on the inputs of both layers and on the attention coefficients.
+    activation : {"elu", "relu"}
+        Non-linearity between the layers.
+    edge_dim : int or None
+        Size of edge features the attention uses (1 for a scalar weight), or ``None``.
+
+    Raises
+    ------
+    ValueError
+        For a non-positive size, a dropout outside ``[0, 1)``, an unknown
+        activation, or an ``edge_weight`` given to a model without ``edge_dim``.
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        hidden_channels: int,
+        out_channels: int,
+        heads: int = 4,
+        dropout: float = 0.6,
+        activation: str = "elu",
+        edge_dim: int | None = None,
+    ):
+        super().__init__()
+        from torch_geometric.nn import GATConv
+
+        _check_arguments(in_channels, hidden_channels, out_channels, dropout)
+        if isinstance(heads, bool) or not isinstance(heads, int) or heads < 1:
+            raise ValueError(f"heads must be a positive integer, got {heads!r}")
+        if activation not in ("elu", "relu"):
+            raise ValueError(f"activation must be 'elu' or 'relu', got {activation!r}")
+        self.conv1 = GATConv(
+            in_channels,
+            hidden_channels,
+            heads=heads,
+            dropout=dropout,
+            edge_dim=edge_dim,
+        )
+        self.conv2 = GATConv(
+            hidden_channels * heads,
+            out_channels,
+            heads=1,
+            dropout=dropout,
+            edge_dim=edge_dim,
+        )
+        self.dropout = dropout
+        self.activation = F.elu if activation == "elu" else F.relu
+        self.edge_dim = edge_dim
+
+    def forward(
+        self,
+        x: Tensor,
+        edge_index: Tensor,
+        edge_weight: Tensor | None = None,
+        return_attention_weights: bool = False,
+    ):
+        if edge_weight is not None and self.edge_dim is None:
+            raise ValueError(
+                "GATConv ignores edge weights unless it is built with edge_dim; "
+                "create GAT(..., edge_dim=1) to use them, or leave them out"
+            )
+        edge_attr = None if edge_weight is None else edge_weight.view(-1, 1)
+        h = F.dropout(x, p=self.dropout, training=self.training)
+        h, (ei1, alpha1) = self.conv1(
+            h, edge_index, edge_attr, return_attention_weights=True
+        )
+        h = F.dropout(self.activation(h), p=self.dropout, training=self.training)
+        out, (ei2, alpha2) = self.conv2(
+            h, edge_index, edge_attr, return_attention_weights=True
+        )
+        out = F.log_softmax(out, dim=1)
+        if return_attention_weights:
+            return out, [(ei1, alpha1), (ei2, alpha2)]
+        return out

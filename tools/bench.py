@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Time every notebook in a fresh kernel, next to the import-only floor (`make bench`).
+
+Writes _build/bench/notebooks.csv and _build/bench/notebooks.md with, per notebook: wall
+time (kernel start included), peak memory of the kernel process, and the ratio to the
+floor, a fresh kernel that only imports torch, torch_geometric, scikit-learn, matplotlib
+and networkx. The course's budget is 2.5x the floor per notebook and 2 minutes in all.
+This is a benchmark, not a test: numbers depend on the machine and on its load.
+
+Usage: python tools/bench.py [NOTEBOOK ...]        (default: notebooks/*.ipynb)
+       python tools/bench.py --one NOTEBOOK          (internal: one run, prints JSON)
+"""
+
+import csv
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "_build" / "bench"
+BUDGET_RATIO = 2.5
+COURSE_BUDGET_S = 120.0
+FLOOR = "import-only floor"
+FLOOR_SOURCE = "import torch\nimport torch_geometric\nimport sklearn\nimport matplotlib.pyplot as plt\nimport networkx"
+
+
+def run_one(target: str) -> dict:
+    """Execute one notebook (or the floor) in a fresh kernel; this process's only child is that kernel."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    if target == FLOOR:
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_SOURCE)])
+        path = ROOT / "notebooks"
+    else:
+        nb = nbformat.read(target, as_version=4)
+        path = Path(target).resolve().parent
+    start = time.perf_counter()
+    NotebookClient(
+        nb,
+        timeout=900,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path)}},
+    ).execute()
+    wall = time.perf_counter() - start
+    peak_kb = resource.getrusage(
+        resource.RUSAGE_CHILDREN
+    ).ru_maxrss  # the kernel, reaped at shutdown
+    return {"wall_s": wall, "peak_mb": peak_kb / 1024}
+
+
+def measure(target: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, __file__, "--one", target],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--one"]:
+        print(json.dumps(run_one(argv[1])))
+        return 0
+    books = argv or sorted(
+        str(p.relative_to(ROOT)) for p in (ROOT / "notebooks").glob("*.ipynb")
+    )
+    floor = measure(FLOOR)
+    print(f"{FLOOR}: {floor['wall_s']:.1f} s, {floor['peak_mb']:.0f} MB", flush=True)
+    rows = []
+    for book in books:
+        m = measure(book)
+        ratio = m["wall_s"] / floor["wall_s"]
+        rows.append(
+            {
+                "notebook": Path(book).stem,
+                "wall_s": round(m["wall_s"], 1),
+                "peak_mb": round(m["peak_mb"]),
+                "ratio_to_floor": round(ratio, 2),
+                "within_budget": ratio <= BUDGET_RATIO,
+            }
+        )
+        print(
+            f"{book}: {m['wall_s']:.1f} s ({ratio:.1f}x floor), {m['peak_mb']:.0f} MB",
+            flush=True,
+        )
+    total = sum(r["wall_s"] for r in rows)
+    OUT.mkdir(parents=True, exist_ok=True)
+    with open(OUT / "notebooks.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    lines = [
+        f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, Python {platform.python_version()}; "
+        f"floor ({FLOOR}) {floor['wall_s']:.1f} s, {floor['peak_mb']:.0f} MB; "
+        f"budget {BUDGET_RATIO}x floor per notebook, {COURSE_BUDGET_S:.0f} s for the course.",
+        "",
+        "| notebook | wall time (s) | peak memory (MB) | x floor | within budget |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    lines += [
+        f"| {r['notebook']} | {r['wall_s']} | {r['peak_mb']} | {r['ratio_to_floor']} | "
+        f"{'yes' if r['within_budget'] else 'no'} |"
+        for r in rows
+    ]
+    lines.append(
+        f"| **all notebooks** | {total:.1f} | | | {'yes' if total <= COURSE_BUDGET_S else 'no'} |"
+    )
+    (OUT / "notebooks.md").write_text("\n".join(lines) + "\n")
+    print(f"all notebooks: {total:.1f} s; tables in {OUT.relative_to(ROOT)}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

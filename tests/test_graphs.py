@@ -123,3 +123,10 @@ def test_node_degrees():
     assert node_degrees(ei, 4).tolist() == [1, 2, 1, 0]
     with pytest.raises(ValueError, match="num_nodes"):
         node_degrees(ei, 2)
+
+
+def test_knn_graph_wrong_shapes(X):
+    with pytest.raises(ValueError, match="2-D"):
+        knn_graph(X[:, 0], 3)
+    with pytest.raises(ValueError, match="2-D"):
+        knn_graph(X[None], 3)

@@ -10,15 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._utils import as_numpy
+
 __all__ = ["attention_entropy", "same_label_attention"]
 
 
-def _as_numpy(a) -> np.ndarray:
-    return a.detach().cpu().numpy() if hasattr(a, "detach") else np.asarray(a)
-
-
 def _check(edge_index, alpha) -> tuple[np.ndarray, np.ndarray]:
-    ei, alpha = _as_numpy(edge_index), _as_numpy(alpha)
+    ei, alpha = as_numpy(edge_index), as_numpy(alpha)
     if ei.ndim != 2 or ei.shape[0] != 2:
         raise ValueError(f"edge_index must have shape (2, num_edges), got {ei.shape}")
     alpha = alpha.reshape(alpha.shape[0], -1)
@@ -86,7 +84,7 @@ def same_label_attention(edge_index, alpha, y) -> np.ndarray:
         As :func:`attention_entropy`, or if ``y`` is shorter than the largest node id.
     """
     ei, alpha = _check(edge_index, alpha)
-    y = _as_numpy(y)
+    y = as_numpy(y)
     if ei.size and ei.max() >= len(y):
         raise ValueError(
             f"edge_index refers to node {ei.max()} but y has only {len(y)} labels"

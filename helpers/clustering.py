@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from torch_geometric.nn import DeepGraphInfomax, GCNConv
 
+from ._utils import check_training
 from .reproducibility import set_seed
 
 __all__ = [
@@ -71,7 +72,7 @@ def train_norm_loss(
     ValueError
         For ``num_epochs < 1`` or ``lr <= 0``.
     """
-    _check_training(num_epochs, lr)
+    check_training(num_epochs, lr)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     rows = []
     for epoch in range(1, num_epochs + 1):
@@ -110,13 +111,6 @@ def _corruption(x: Tensor, edge_index: Tensor) -> tuple[Tensor, Tensor]:
     return x[torch.randperm(x.size(0))], edge_index
 
 
-def _check_training(num_epochs: int, lr: float) -> None:
-    if num_epochs < 1:
-        raise ValueError(f"num_epochs must be >= 1, got {num_epochs}")
-    if lr <= 0:
-        raise ValueError(f"lr must be > 0, got {lr}")
-
-
 def train_dgi(
     data,
     hidden_channels: int = 64,
@@ -143,7 +137,7 @@ def train_dgi(
     ValueError
         For ``num_epochs < 1``, ``lr <= 0`` or ``hidden_channels < 1``.
     """
-    _check_training(num_epochs, lr)
+    check_training(num_epochs, lr)
     set_seed(seed)
     encoder = DGIEncoder(data.num_node_features, hidden_channels)
     model = DeepGraphInfomax(

@@ -11,6 +11,7 @@ from sklearn.cluster import KMeans
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import adjusted_rand_score
 
+from ._utils import as_numpy, check_training
 from .node2vec import Node2Vec
 from .reproducibility import set_seed
 
@@ -22,12 +23,6 @@ __all__ = [
     "node2vec_experiment",
     "summarise",
 ]
-
-
-def _as_numpy(x) -> np.ndarray:
-    if isinstance(x, torch.Tensor):
-        return x.detach().cpu().numpy()
-    return np.asarray(x)
 
 
 def _check_rows(name: str, values: np.ndarray, n: int) -> None:
@@ -67,10 +62,7 @@ def train_node2vec(
     ValueError
         If ``num_epochs < 1``, ``lr <= 0`` or ``batch_size < 1``.
     """
-    if num_epochs < 1:
-        raise ValueError(f"num_epochs must be >= 1, got {num_epochs}")
-    if lr <= 0:
-        raise ValueError(f"lr must be > 0, got {lr}")
+    check_training(num_epochs, lr)
     if batch_size is not None and batch_size < 1:
         raise ValueError(f"batch_size must be >= 1 or None, got {batch_size}")
     loader = model.loader(batch_size=batch_size or model.num_nodes, shuffle=True)
@@ -119,10 +111,10 @@ def heldout_accuracy(z, y, train_mask, test_mask) -> float:
     ValueError
         If shapes disagree, a mask is empty, or the masks overlap.
     """
-    z, y = _as_numpy(z), _as_numpy(y)
+    z, y = as_numpy(z), as_numpy(y)
     train_mask, test_mask = (
-        _as_numpy(train_mask).astype(bool),
-        _as_numpy(test_mask).astype(bool),
+        as_numpy(train_mask).astype(bool),
+        as_numpy(test_mask).astype(bool),
     )
     if z.ndim != 2:
         raise ValueError(f"z must be 2-D (num_nodes, dim), got shape {z.shape}")
@@ -169,7 +161,7 @@ def cluster_ari(z, y, n_clusters: int | None = None, random_state: int = 0) -> f
     ValueError
         If shapes disagree, ``z`` contains NaN, or ``n_clusters`` is not in ``[2, num_nodes]``.
     """
-    z, y = _as_numpy(z), _as_numpy(y)
+    z, y = as_numpy(z), as_numpy(y)
     if z.ndim != 2:
         raise ValueError(f"z must be 2-D (num_nodes, dim), got shape {z.shape}")
     _check_rows("y", y, z.shape[0])
@@ -197,7 +189,7 @@ def l2_normalize(z) -> np.ndarray:
     ValueError
         If ``z`` is not 2-D or has an all-zero row.
     """
-    z = _as_numpy(z).astype(float)
+    z = as_numpy(z).astype(float)
     if z.ndim != 2:
         raise ValueError(f"z must be 2-D (num_nodes, dim), got shape {z.shape}")
     norms = np.linalg.norm(z, axis=1, keepdims=True)

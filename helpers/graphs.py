@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._utils import as_numpy
+
 __all__ = [
     "threshold_graph",
     "knn_graph",
@@ -208,12 +210,6 @@ def knn_graph(
     return edge_index
 
 
-def _as_numpy(a) -> np.ndarray:
-    if hasattr(a, "detach"):
-        return a.detach().cpu().numpy()
-    return np.asarray(a)
-
-
 def edge_homophily(edge_index, y) -> float:
     """Fraction of edges (self loops excluded) that join two samples of the same class.
 
@@ -226,7 +222,7 @@ def edge_homophily(edge_index, y) -> float:
         If ``edge_index`` is not ``2 x E``, refers to samples beyond ``y``, or has
         no edge other than self loops.
     """
-    ei, y = _as_numpy(edge_index), _as_numpy(y)
+    ei, y = as_numpy(edge_index), as_numpy(y)
     if ei.ndim != 2 or ei.shape[0] != 2:
         raise ValueError(f"edge_index must have shape (2, num_edges), got {ei.shape}")
     if ei.size and ei.max() >= len(y):
@@ -250,7 +246,7 @@ def node_degrees(edge_index, num_nodes: int) -> np.ndarray:
     ValueError
         If ``edge_index`` is not ``2 x E`` or refers to nodes ``>= num_nodes``.
     """
-    ei = _as_numpy(edge_index)
+    ei = as_numpy(edge_index)
     if ei.ndim != 2 or ei.shape[0] != 2:
         raise ValueError(f"edge_index must have shape (2, num_edges), got {ei.shape}")
     if ei.size and ei.max() >= num_nodes:

@@ -17,6 +17,8 @@ from torch import Tensor
 from torch.nn import Embedding
 from torch.utils.data import DataLoader
 
+from ._utils import as_numpy
+
 __all__ = ["Node2Vec", "to_csr", "random_walk"]
 
 # Largest number of distinct nodes in a batch for which the loss uses a Gram matrix.
@@ -420,8 +422,8 @@ class Node2Vec(torch.nn.Module):
         from sklearn.linear_model import LogisticRegression
 
         clf = LogisticRegression(solver=solver, **kwargs)
-        clf.fit(_numpy(train_z), _numpy(train_y))
-        return float(clf.score(_numpy(test_z), _numpy(test_y)))
+        clf.fit(as_numpy(train_z), as_numpy(train_y))
+        return float(clf.score(as_numpy(test_z), as_numpy(test_y)))
 
     def __repr__(self) -> str:
         return (
@@ -429,7 +431,3 @@ class Node2Vec(torch.nn.Module):
             f"walk_length={self.walk_length + 1}, context_size={self.context_size}, "
             f"p={self.p}, q={self.q})"
         )
-
-
-def _numpy(x):
-    return x.detach().cpu().numpy() if isinstance(x, Tensor) else x

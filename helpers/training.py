@@ -16,6 +16,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
+from ._utils import as_numpy, check_training
 from .models import GCN, MLP
 from .reproducibility import set_seed
 
@@ -85,7 +86,7 @@ def stratified_split(
     """
     from sklearn.model_selection import train_test_split
 
-    y = y.numpy() if isinstance(y, torch.Tensor) else np.asarray(y)
+    y = as_numpy(y)
     if not (0 < train_size < 1 and 0 < val_size < 1 and train_size + val_size < 1):
         raise ValueError(
             f"train_size and val_size must be in (0, 1) with a sum below 1, got {train_size}, {val_size}"
@@ -171,10 +172,7 @@ def train_node_classifier(
         For ``num_epochs < 1``, ``lr <= 0``, ``weight_decay < 0``, an empty training
         mask, overlapping masks, or masks whose length differs from the node count.
     """
-    if num_epochs < 1:
-        raise ValueError(f"num_epochs must be >= 1, got {num_epochs}")
-    if lr <= 0:
-        raise ValueError(f"lr must be > 0, got {lr}")
+    check_training(num_epochs, lr)
     if weight_decay < 0:
         raise ValueError(f"weight_decay must be >= 0, got {weight_decay}")
     n = data.num_nodes
@@ -219,7 +217,7 @@ def train_node_classifier(
 
 def majority_baseline(y, train_mask, test_mask) -> float:
     """Accuracy of always predicting the most frequent training class (chapter 2)."""
-    y = y.numpy() if isinstance(y, torch.Tensor) else np.asarray(y)
+    y = as_numpy(y)
     train_mask, test_mask = np.asarray(train_mask, bool), np.asarray(test_mask, bool)
     if not train_mask.any() or not test_mask.any():
         raise ValueError("train_mask and test_mask must each select at least one node")
@@ -233,8 +231,8 @@ def logistic_regression_baseline(X, y, train_mask, test_mask) -> float:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    X = X.numpy() if isinstance(X, torch.Tensor) else np.asarray(X)
-    y = y.numpy() if isinstance(y, torch.Tensor) else np.asarray(y)
+    X = as_numpy(X)
+    y = as_numpy(y)
     train_mask, test_mask = np.asarray(train_mask, bool), np.asarray(test_mask, bool)
     if len(np.unique(y[train_mask])) < 2:
         return majority_baseline(y, train_mask, test_mask)

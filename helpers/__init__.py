@@ -33,6 +33,7 @@ _EXPORTS = {
     "threshold_graph": "graphs",
     "knn_graph": "graphs",
     "edge_homophily": "graphs",
+    "class_homophily": "graphs",
     "node_degrees": "graphs",
     "GCN": "models",
     "MLP": "models",

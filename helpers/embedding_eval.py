@@ -271,8 +271,14 @@ def summarise(
     per_seed: pd.DataFrame,
     by: str | Sequence[str] = "embedding",
     columns: Sequence[str] = ("test_accuracy", "ari"),
+    sem: bool = False,
 ) -> pd.DataFrame:
     """Mean and (population) standard deviation over seeds, per group; introduced in chapter 1.
+
+    Every chapter's tables of per-seed results go through this function, so all of
+    them report the same statistics. With ``sem=True`` a ``<column>_sem`` column
+    adds the standard error of each mean (sample standard deviation / sqrt(n)),
+    as chapter 2 uses to tell noise from a difference.
 
     Raises
     ------
@@ -291,4 +297,6 @@ def summarise(
     for col in columns:
         out[col] = mean[col]
         out[f"{col}_std"] = std[col]
+        if sem:
+            out[f"{col}_sem"] = grouped.sem()[col]
     return out

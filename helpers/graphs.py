@@ -17,6 +17,7 @@ __all__ = [
     "knn_graph",
     "kernel_graph",
     "edge_homophily",
+    "class_homophily",
     "node_degrees",
 ]
 
@@ -234,6 +235,37 @@ def edge_homophily(edge_index, y) -> float:
     if not keep.any():
         raise ValueError("edge_index has no edges (other than self loops)")
     return float((y[src[keep]] == y[dst[keep]]).mean())
+
+
+def class_homophily(edge_index, y):
+    """Edge homophily per class: for each class, the share of its nodes' edges that stay in the class.
+
+    Introduced in chapter 4, to find which cell type a graph serves badly. Self loops
+    are excluded; the result is indexed by the class values (names, if ``y`` holds names).
+
+    Returns
+    -------
+    pandas.Series
+        One share per class, in sorted class order (NaN for a class without edges).
+
+    Raises
+    ------
+    ValueError
+        As :func:`edge_homophily`.
+    """
+    import pandas as pd
+
+    edge_homophily(edge_index, y)  # validates the input
+    src, dst = as_numpy(edge_index)
+    y = as_numpy(y)
+    keep = src != dst
+    src, dst = src[keep], dst[keep]
+    same = y[src] == y[dst]
+    classes = np.unique(y)
+    return pd.Series(
+        [same[y[src] == c].mean() if (y[src] == c).any() else np.nan for c in classes],
+        index=classes,
+    )
 
 
 def node_degrees(edge_index, num_nodes: int) -> np.ndarray:

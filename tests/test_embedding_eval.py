@@ -152,3 +152,16 @@ def test_summarise():
     assert list(out.columns) == ["test_accuracy", "test_accuracy_std", "ari", "ari_std"]
     with pytest.raises(ValueError, match="no column"):
         summarise(df, by="setting")
+
+
+def test_summarise_standard_error():
+    df = pd.DataFrame(
+        {"model": ["a", "a", "a", "b"], "test_accuracy": [0.0, 0.5, 1.0, 0.2]}
+    )
+    out = summarise(df, by="model", columns=["test_accuracy"], sem=True)
+    assert list(out.columns) == [
+        "test_accuracy",
+        "test_accuracy_std",
+        "test_accuracy_sem",
+    ]
+    assert out.loc["a", "test_accuracy_sem"] == pytest.approx(0.5 / np.sqrt(3))

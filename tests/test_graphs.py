@@ -130,3 +130,16 @@ def test_knn_graph_wrong_shapes(X):
         knn_graph(X[:, 0], 3)
     with pytest.raises(ValueError, match="2-D"):
         knn_graph(X[None], 3)
+
+
+def test_class_homophily():
+    from helpers.graphs import class_homophily
+
+    ei = torch.tensor([[0, 1, 1, 2, 2], [1, 0, 2, 1, 2]])
+    y = np.array(["a", "a", "b"])
+    share = class_homophily(ei, y)
+    assert share.index.tolist() == ["a", "b"]
+    assert share["a"] == pytest.approx(2 / 3)  # edges 0-1, 1-0 same; 1-2 crosses
+    assert share["b"] == 0.0  # the self loop (2, 2) is ignored
+    with pytest.raises(ValueError, match="only 2 labels"):
+        class_homophily(ei, y[:2])

@@ -57,6 +57,8 @@ _EXPORTS = {
     "kernel_graph": "graphs",
     "attention_entropy": "attention",
     "same_label_attention": "attention",
+    "representation_spread": "attention",
+    "grid_search": "training",
 }
 
 __all__ = sorted(_EXPORTS)

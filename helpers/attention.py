@@ -1,4 +1,4 @@
-"""Reading a graph attention network's attention, introduced in chapter 5 (``05_gat_cell_types.ipynb``).
+"""Reading a graph attention network's attention and representations, chapter 5 (``05_gat_cell_types.ipynb``).
 
 Attention coefficients come from ``GAT(..., return_attention_weights=True)`` (or
 PyG's ``GATConv``): one row per edge ``source -> target`` and one column per head;
@@ -12,7 +12,7 @@ import pandas as pd
 
 from ._utils import as_numpy
 
-__all__ = ["attention_entropy", "same_label_attention"]
+__all__ = ["attention_entropy", "same_label_attention", "representation_spread"]
 
 
 def _check(edge_index, alpha) -> tuple[np.ndarray, np.ndarray]:
@@ -97,3 +97,50 @@ def same_label_attention(edge_index, alpha, y) -> np.ndarray:
     same = np.bincount(dst, weights=mass * (y[src] == y[dst]), minlength=len(y))
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(total > 0, same / total, np.nan)
+
+
+def representation_spread(h, y) -> pd.Series:
+    """How spread out node representations are, and how much of it separates the types.
+
+    ``total_variance`` is the mean squared distance of a node's vector to the mean
+    vector: near 0 when message passing has made every node alike
+    (over-smoothing). ``between_type_share`` is the part of it explained by the
+    type means (1 = nodes of a type coincide, 0 = the types are indistinguishable;
+    NaN when there is no spread beyond float rounding). Introduced in chapter 5.
+
+    Parameters
+    ----------
+    h : array-like
+        Nodes x features (input features, hidden layer or output).
+    y : array-like
+        Type of each node.
+
+    Returns
+    -------
+    pandas.Series
+        ``total_variance`` and ``between_type_share``.
+
+    Raises
+    ------
+    ValueError
+        If ``h`` is not 2-D or ``y`` does not have one label per row of ``h``.
+    """
+    h = as_numpy(h).astype(np.float64)
+    y = as_numpy(y)
+    if h.ndim != 2:
+        raise ValueError(f"h must be 2-D (nodes x features), got shape {h.shape}")
+    if y.shape != (h.shape[0],):
+        raise ValueError(f"y has {y.size} labels but h has {h.shape[0]} rows")
+    centred = h - h.mean(axis=0)
+    total = float((centred**2).sum(axis=1).mean())
+    _, inverse = np.unique(y, return_inverse=True)
+    counts = np.bincount(inverse)
+    type_means = np.stack(
+        [np.bincount(inverse, weights=col) / counts for col in centred.T], axis=1
+    )
+    between = float((type_means[inverse] ** 2).sum(axis=1).mean())
+    # float32 models leave rounding noise where the vectors coincide: treat a
+    # variance below 1e-12 of the mean squared norm as no spread at all
+    scale = float((h**2).sum(axis=1).mean())
+    share = between / total if total > 1e-12 * scale else float("nan")
+    return pd.Series({"total_variance": total, "between_type_share": share})

@@ -195,6 +195,14 @@ class GAT(torch.nn.Module):
         self.activation = F.elu if activation == "elu" else F.relu
         self.edge_dim = edge_dim
 
+    def _edge_attr(self, edge_weight: Tensor | None) -> Tensor | None:
+        if edge_weight is not None and self.edge_dim is None:
+            raise ValueError(
+                "GATConv ignores edge weights unless it is built with edge_dim; "
+                "create GAT(..., edge_dim=1) to use them, or leave them out"
+            )
+        return None if edge_weight is None else edge_weight.view(-1, 1)
+
     def forward(
         self,
         x: Tensor,
@@ -202,12 +210,7 @@ class GAT(torch.nn.Module):
         edge_weight: Tensor | None = None,
         return_attention_weights: bool = False,
     ):
-        if edge_weight is not None and self.edge_dim is None:
-            raise ValueError(
-                "GATConv ignores edge weights unless it is built with edge_dim; "
-                "create GAT(..., edge_dim=1) to use them, or leave them out"
-            )
-        edge_attr = None if edge_weight is None else edge_weight.view(-1, 1)
+        edge_attr = self._edge_attr(edge_weight)
         h = F.dropout(x, p=self.dropout, training=self.training)
         h, (ei1, alpha1) = self.conv1(
             h, edge_index, edge_attr, return_attention_weights=True
@@ -220,3 +223,16 @@ class GAT(torch.nn.Module):
         if return_attention_weights:
             return out, [(ei1, alpha1), (ei2, alpha2)]
         return out
+
+    @torch.no_grad()
+    def embed(
+        self, x: Tensor, edge_index: Tensor, edge_weight: Tensor | None = None
+    ) -> Tensor:
+        """The first layer's output after the activation, in evaluation mode.
+
+        ``heads * hidden_channels`` features per node: what the second layer
+        aggregates. Chapter 5 measures its spread to show over-smoothing.
+        """
+        self.eval()
+        edge_attr = self._edge_attr(edge_weight)
+        return self.activation(self.conv1(x, edge_index, edge_attr))

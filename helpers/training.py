@@ -9,6 +9,7 @@ the splits that make an evaluation honest.
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -30,6 +31,7 @@ __all__ = [
     "repeated_node_classification",
     "compare_on_graphs",
     "logistic_regression_over_splits",
+    "grid_search",
 ]
 
 
@@ -136,6 +138,7 @@ def train_node_classifier(
     lr: float,
     weight_decay: float = 0.0,
     val_mask=None,
+    eval_every: int = 1,
 ) -> pd.DataFrame:
     """Full-batch training with Adam and ``NLLLoss`` on the training nodes (chapter 2).
 
@@ -158,21 +161,32 @@ def train_node_classifier(
         Adam's learning rate (``> 0``) and L2 penalty (``>= 0``).
     val_mask : Tensor of bool, optional
         Nodes for model selection; must not overlap ``train_mask``.
+    eval_every : int
+        Validate every ``eval_every`` epochs and after the last one (chapter 5 uses
+        5 to save an evaluation pass on a large graph); selection only considers
+        the validated epochs.
 
     Returns
     -------
     pandas.DataFrame
         One row per epoch: ``epoch``, ``loss``, ``train_accuracy`` (of the training
         step's predictions, dropout active) and, with a validation mask,
-        ``val_accuracy`` (evaluation mode).
+        ``val_accuracy`` (evaluation mode; NaN on epochs that were not validated).
 
     Raises
     ------
     ValueError
-        For ``num_epochs < 1``, ``lr <= 0``, ``weight_decay < 0``, an empty training
-        mask, overlapping masks, or masks whose length differs from the node count.
+        For ``num_epochs < 1``, ``lr <= 0``, ``weight_decay < 0``, ``eval_every``
+        not a positive integer, an empty training mask, overlapping masks, or
+        masks whose length differs from the node count.
     """
     check_training(num_epochs, lr)
+    if (
+        isinstance(eval_every, bool)
+        or not isinstance(eval_every, int)
+        or eval_every < 1
+    ):
+        raise ValueError(f"eval_every must be a positive integer, got {eval_every!r}")
     if weight_decay < 0:
         raise ValueError(f"weight_decay must be >= 0, got {weight_decay}")
     n = data.num_nodes
@@ -202,8 +216,11 @@ def train_node_classifier(
             "loss": float(loss.detach()),
             "train_accuracy": float(train_acc),
         }
+        validate = epoch % eval_every == 0 or epoch == num_epochs
         if val_mask is not None:
-            row["val_accuracy"] = accuracy(model, data, val_mask)
+            row["val_accuracy"] = (
+                accuracy(model, data, val_mask) if validate else float("nan")
+            )
             if row["val_accuracy"] > best:
                 best, best_state = (
                     row["val_accuracy"],
@@ -250,6 +267,8 @@ def repeated_node_classification(
     lr: float,
     weight_decay: float = 0.0,
     baselines: Iterable[str] = ("majority", "logistic regression"),
+    eval_every: int = 1,
+    on_trained: Callable | None = None,
 ) -> pd.DataFrame:
     """Train and test every model on one split per seed; the honest evaluation of chapters 2-7.
 
@@ -272,6 +291,12 @@ def repeated_node_classification(
         Passed to :func:`train_node_classifier`.
     baselines : iterable of str
         Any of ``"majority"`` and ``"logistic regression"``.
+    eval_every : int
+        Passed to :func:`train_node_classifier`.
+    on_trained : callable, optional
+        Called as ``on_trained(seed, name, model, history)`` after each training
+        run, e.g. to keep one model for a closer look or its learning curve
+        (chapter 5).
 
     Returns
     -------
@@ -300,9 +325,18 @@ def repeated_node_classification(
         for name, build in models.items():
             set_seed(seed)
             model = build()
-            train_node_classifier(
-                model, data, train_mask, num_epochs, lr, weight_decay, val_mask
+            history = train_node_classifier(
+                model,
+                data,
+                train_mask,
+                num_epochs,
+                lr,
+                weight_decay,
+                val_mask,
+                eval_every,
             )
+            if on_trained is not None:
+                on_trained(seed, name, model, history)
             rows.append(
                 {
                     "seed": seed,
@@ -432,4 +466,95 @@ def logistic_regression_over_splits(
         train, _, test = stratified_split(y, train_size, val_size, seed=seed)
         acc = logistic_regression_baseline(X, y, train.numpy(), test.numpy())
         rows.append({"seed": seed, "model": name, "test_accuracy": acc})
+    return pd.DataFrame(rows)
+
+
+def grid_search(
+    data,
+    build: Callable[..., torch.nn.Module],
+    grid: dict[str, Iterable],
+    split: Callable[[int], tuple],
+    seeds: Iterable[int],
+    num_epochs: int,
+    lr: float,
+    weight_decay: float = 0.0,
+    eval_every: int = 1,
+) -> pd.DataFrame:
+    """Train one model per setting of a hyper-parameter grid and seed; choose by validation (chapter 5).
+
+    For every combination of the values in ``grid`` and every seed:
+    ``split(seed)`` gives ``(train_mask, val_mask, test_mask)``, ``set_seed(seed)``,
+    ``build(**setting)`` makes the model, :func:`train_node_classifier` trains it
+    with model selection on the validation nodes. Choose a setting by
+    ``val_accuracy``; ``test_accuracy`` is reported so that the chosen setting can
+    be scored once, not so that it can be chosen by it.
+
+    Parameters
+    ----------
+    data : torch_geometric.data.Data
+        The graph and its labels.
+    build : callable
+        Keyword arguments named as in ``grid`` -> a fresh model.
+    grid : dict
+        Argument name -> list of values to try, e.g. ``{"hidden_channels": [8, 16]}``.
+    split : callable
+        Seed -> ``(train_mask, val_mask, test_mask)``.
+    seeds : iterable of int
+        One split and one training run per seed and setting.
+    num_epochs, lr, weight_decay, eval_every :
+        Passed to :func:`train_node_classifier`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per setting and seed: one column per grid argument, then ``seed``,
+        ``val_accuracy`` (best validated epoch) and ``test_accuracy`` (that epoch's
+        weights).
+
+    Raises
+    ------
+    ValueError
+        For an empty grid, an argument with no values, no seeds, or a ``split``
+        that does not return a validation mask.
+    """
+    if not grid:
+        raise ValueError("grid must name at least one argument to vary")
+    values = {name: list(options) for name, options in grid.items()}
+    for name, options in values.items():
+        if not options:
+            raise ValueError(f"grid argument {name!r} has no values to try")
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds must name at least one seed")
+    rows = []
+    for combination in itertools.product(*values.values()):
+        setting = dict(zip(values, combination, strict=True))
+        for seed in seeds:
+            masks = split(seed)
+            if len(masks) != 3:
+                raise ValueError(
+                    "split must return (train_mask, val_mask, test_mask): "
+                    "a grid search chooses on validation nodes, never on test nodes"
+                )
+            train_mask, val_mask, test_mask = masks
+            set_seed(seed)
+            model = build(**setting)
+            history = train_node_classifier(
+                model,
+                data,
+                train_mask,
+                num_epochs,
+                lr,
+                weight_decay,
+                val_mask,
+                eval_every,
+            )
+            rows.append(
+                {
+                    **setting,
+                    "seed": seed,
+                    "val_accuracy": float(history.val_accuracy.max()),
+                    "test_accuracy": accuracy(model, data, test_mask),
+                }
+            )
     return pd.DataFrame(rows)

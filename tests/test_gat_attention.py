@@ -9,6 +9,7 @@ from helpers import (
     attention_entropy,
     kernel_graph,
     knn_graph,
+    representation_spread,
     same_label_attention,
     set_seed,
 )
@@ -110,3 +111,31 @@ def test_attention_bad_input():
         same_label_attention(ei, -torch.ones(2, 1), [0, 1])
     with pytest.raises(ValueError, match="labels"):
         same_label_attention(ei, torch.ones(2, 1), [0])
+
+
+def test_gat_embed_is_the_first_layer(small):
+    x, ei = small
+    set_seed(0)
+    model = GAT(4, 8, 3, heads=2).eval()
+    h = model.embed(x, ei)
+    assert h.shape == (12, 16)
+    assert not h.requires_grad
+    torch.testing.assert_close(h, model.embed(x, ei))
+    assert model.training is False
+
+
+def test_representation_spread():
+    y = np.array([0, 0, 1, 1])
+    collapsed = representation_spread(np.ones((4, 3)), y)
+    assert collapsed.total_variance == 0.0 and np.isnan(collapsed.between_type_share)
+    rounding = np.ones((4, 3)) + 1e-9 * np.arange(4)[:, None]
+    assert np.isnan(representation_spread(rounding, y).between_type_share)
+    separated = representation_spread(np.array([[0.0], [0.0], [2.0], [2.0]]), y)
+    assert separated.total_variance == pytest.approx(1.0)
+    assert separated.between_type_share == pytest.approx(1.0)
+    mixed = representation_spread(np.array([[0.0], [2.0], [0.0], [2.0]]), y)
+    assert mixed.between_type_share == pytest.approx(0.0)
+    with pytest.raises(ValueError, match="labels"):
+        representation_spread(np.ones((4, 3)), [0, 1])
+    with pytest.raises(ValueError, match="2-D"):
+        representation_spread(np.ones(4), y)

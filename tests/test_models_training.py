@@ -215,3 +215,95 @@ def test_compare_on_graphs_and_oracle():
         compare_on_graphs(X, y, {})
     with pytest.raises(ValueError, match="samples"):
         compare_on_graphs(X[:5], y, graphs)
+
+
+def test_train_eval_every_validates_on_a_schedule():
+    data = two_community_data()
+    train, val, _ = stratified_split(data.y, 0.5, 0.25, seed=1)
+    set_seed(0)
+    model = GCN(4, 16, 2)
+    history = train_node_classifier(
+        model, data, train, 23, 0.05, val_mask=val, eval_every=5
+    )
+    evaluated = history.epoch[history.val_accuracy.notna()].tolist()
+    assert evaluated == [5, 10, 15, 20, 23]
+    assert accuracy(model, data, val) == history.val_accuracy.max()
+    for bad in (0, -2, 1.5):
+        with pytest.raises(ValueError, match="eval_every"):
+            train_node_classifier(model, data, train, 5, 0.05, eval_every=bad)
+
+
+def test_repeated_node_classification_reports_each_trained_model():
+    data = two_community_data()
+    seen = []
+
+    def keep(seed, name, model, history):
+        seen.append((seed, name, type(model).__name__, len(history)))
+
+    repeated_node_classification(
+        data,
+        {"GCN": lambda: GCN(4, 8, 2)},
+        [0, 1],
+        lambda s: stratified_split(data.y, 0.5, 0.25, seed=s),
+        num_epochs=7,
+        lr=0.01,
+        baselines=[],
+        on_trained=keep,
+    )
+    assert seen == [(0, "GCN", "GCN", 7), (1, "GCN", "GCN", 7)]
+
+
+def test_grid_search_rows_selection_and_reproducibility():
+    from helpers.training import grid_search
+
+    data = two_community_data()
+
+    def split(seed):
+        return stratified_split(data.y, 0.5, 0.25, seed=seed)
+
+    def build(hidden_channels, dropout):
+        return GCN(4, hidden_channels, 2, dropout=dropout)
+
+    grid = {"hidden_channels": [4, 16], "dropout": [0.0, 0.5]}
+    df = grid_search(data, build, grid, split, seeds=[0, 1], num_epochs=20, lr=0.05)
+    assert list(df.columns) == [
+        "hidden_channels",
+        "dropout",
+        "seed",
+        "val_accuracy",
+        "test_accuracy",
+    ]
+    assert len(df) == 8
+    assert df.groupby(["hidden_channels", "dropout"]).size().eq(2).all()
+    assert df.val_accuracy.between(0, 1).all() and df.test_accuracy.between(0, 1).all()
+    again = grid_search(data, build, grid, split, seeds=[0, 1], num_epochs=20, lr=0.05)
+    assert df.equals(again)
+
+
+def test_grid_search_bad_input():
+    from helpers.training import grid_search
+
+    data = two_community_data()
+
+    def split(seed):
+        return stratified_split(data.y, 0.5, 0.25, seed=seed)
+
+    def build(hidden_channels):
+        return GCN(4, hidden_channels, 2)
+
+    with pytest.raises(ValueError, match="grid"):
+        grid_search(data, build, {}, split, [0], 5, 0.01)
+    with pytest.raises(ValueError, match="hidden_channels"):
+        grid_search(data, build, {"hidden_channels": []}, split, [0], 5, 0.01)
+    with pytest.raises(ValueError, match="seeds"):
+        grid_search(data, build, {"hidden_channels": [4]}, split, [], 5, 0.01)
+    with pytest.raises(ValueError, match="validation"):
+        grid_search(
+            data,
+            build,
+            {"hidden_channels": [4]},
+            lambda s: stratified_split(data.y, 0.5, 0.25, seed=s)[::2],
+            [0],
+            5,
+            0.01,
+        )

@@ -58,8 +58,10 @@ lab: $(STAMP)  ## JupyterLab on the notebooks
 execute: $(STAMP)  ## re-run every notebook in place (refresh stored outputs after an edit)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 
-bench: $(STAMP)  ## time every notebook in a fresh kernel vs the import-only floor -> _build/bench/
+bench: $(STAMP)  ## time notebooks vs the import-only floor, and graph scaling to 100k cells -> _build/bench/, instructor guide
 	$(BIN)/python tools/bench.py
+	$(BIN)/python tools/scaling.py
+	$(BIN)/python tools/bench.py --update-guide
 
 lock:  ## regenerate requirements.lock and environment.yml (needs the package index)
 	bash tools/lock.sh

@@ -59,6 +59,9 @@ _EXPORTS = {
     "same_label_attention": "attention",
     "representation_spread": "attention",
     "grid_search": "training",
+    "multiomics_data": "datasets",
+    "fuse_graphs": "graphs",
+    "integration_experiment": "integration",
 }
 
 __all__ = sorted(_EXPORTS)

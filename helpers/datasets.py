@@ -13,6 +13,7 @@ __all__ = [
     "classical_mds",
     "latent_factor_data",
     "synthetic_cell_types",
+    "multiomics_data",
 ]
 
 
@@ -292,3 +293,152 @@ def synthetic_cell_types(
         "cell_type": names[y],
         "genes": [f"gene_{g:02d}" for g in range(n_genes)],
     }
+
+
+#: The three views of chapter 6: an expression-like view and a methylation-like view
+#: that each see one latent factor, and a small, noisy miRNA-like view that sees both.
+DEFAULT_VIEWS = (
+    {
+        "name": "mRNA",
+        "kind": "expression",
+        "n_features": 200,
+        "noise": 3.0,
+        "factors": (0,),
+    },
+    {
+        "name": "methylation",
+        "kind": "methylation",
+        "n_features": 200,
+        "noise": 3.0,
+        "factors": (1,),
+    },
+    {
+        "name": "miRNA",
+        "kind": "mirna",
+        "n_features": 20,
+        "noise": 4.0,
+        "factors": (0, 1),
+    },
+)
+
+#: Four subtypes at the corners of a 2 x 1.6 rectangle: latent factor 0 separates
+#: {0, 2} from {1, 3}, factor 1 separates {0, 1} from {2, 3} (the sides differ, so
+#: the MDS axes follow the sides).
+SUBTYPE_DISTANCES = np.array(
+    [
+        [0.0, 2.0, 1.6, np.hypot(2.0, 1.6)],
+        [2.0, 0.0, np.hypot(2.0, 1.6), 1.6],
+        [1.6, np.hypot(2.0, 1.6), 0.0, 2.0],
+        [np.hypot(2.0, 1.6), 1.6, 2.0, 0.0],
+    ]
+)
+
+_VIEW_KINDS = ("expression", "methylation", "mirna")
+
+
+def _check_views(views, latent_dim: int) -> list[dict]:
+    views = [dict(v) for v in views]
+    if not views:
+        raise ValueError("views must describe at least one view")
+    names = [v.get("name") for v in views]
+    if len(set(names)) != len(names) or None in names:
+        raise ValueError(f"every view needs a unique name, got {names}")
+    for v in views:
+        if v.get("kind") not in _VIEW_KINDS:
+            raise ValueError(
+                f"view {v['name']!r}: kind must be one of {_VIEW_KINDS}, got {v.get('kind')!r}"
+            )
+        if int(v.get("n_features", 0)) < 1:
+            raise ValueError(f"view {v['name']!r}: n_features must be >= 1")
+        if float(v.get("noise", -1)) < 0:
+            raise ValueError(f"view {v['name']!r}: noise must be >= 0")
+        factors = tuple(v.get("factors", range(latent_dim)))
+        if not factors or not all(0 <= f < latent_dim for f in factors):
+            raise ValueError(
+                f"view {v['name']!r}: factors must name latent factors in "
+                f"[0, {latent_dim}), got {factors}"
+            )
+        v["factors"] = factors
+    return views
+
+
+def multiomics_data(
+    distances=SUBTYPE_DISTANCES,
+    n_samples: int = 300,
+    views=DEFAULT_VIEWS,
+    complementarity: float = 1.0,
+    spread: float = 0.5,
+    latent_dim: int = 2,
+    seed: int = 0,
+) -> dict:
+    """Several omics views of the same samples, driven by shared latent factors (chapter 6).
+
+    Extends :func:`latent_factor_data`: one set of latent factors ``Z`` per sample
+    (clusters placed by MDS of ``distances``), then per view its own random linear
+    map, noise and measurement character:
+
+    - ``"expression"``: continuous, ``Z W + noise`` (log-expression-like);
+    - ``"methylation"``: ``sigmoid((Z W + noise) / 4)``, beta values in ``[0, 1]``;
+    - ``"mirna"``: continuous, usually few features and much noise.
+
+    Each view loads fully on its own ``factors`` and with weight
+    ``1 - complementarity`` on the others: ``complementarity=1`` makes every view
+    blind to the factors it does not own (the views complement each other),
+    ``complementarity=0`` lets every view see every factor (redundant views).
+
+    Parameters
+    ----------
+    distances : array-like
+        Cluster-distance matrix (``k x k``), as for :func:`latent_factor_data`.
+    n_samples : int
+        Samples (patients), at least the number of clusters.
+    views : sequence of dict
+        One dict per view: ``name``, ``kind`` (``"expression"``, ``"methylation"``
+        or ``"mirna"``), ``n_features``, ``noise`` and ``factors`` (indices of the
+        latent factors the view owns; all when omitted).
+    complementarity : float
+        In ``[0, 1]``; see above.
+    spread : float
+        Within-cluster standard deviation of the latent factors.
+    latent_dim : int
+        Number of latent factors.
+    seed : int
+        Seed of the generator.
+
+    Returns
+    -------
+    dict
+        ``views`` (name -> ``n_samples x n_features`` float32 matrix), ``y``
+        (subtype of each sample), ``Z`` (latent factors), ``centres``.
+
+    Raises
+    ------
+    ValueError
+        For ``complementarity`` outside ``[0, 1]``, a view with a duplicate or
+        missing name, an unknown kind, a size below 1, negative noise, or factors
+        outside ``[0, latent_dim)``; and as :func:`latent_factor_data`.
+    """
+    if not 0.0 <= complementarity <= 1.0:
+        raise ValueError(f"complementarity must be in [0, 1], got {complementarity}")
+    views = _check_views(views, latent_dim)
+    base = latent_factor_data(
+        distances,
+        n_samples=n_samples,
+        n_features=1,
+        spread=spread,
+        noise=0.0,
+        latent_dim=latent_dim,
+        seed=seed,
+    )
+    z = base["Z"]
+    rng = np.random.default_rng([seed, 1])
+    out = {}
+    for v in views:
+        w = rng.standard_normal((latent_dim, int(v["n_features"])))
+        unseen = np.setdiff1d(np.arange(latent_dim), v["factors"])
+        w[unseen] *= 1.0 - complementarity
+        x = z @ w + float(v["noise"]) * rng.standard_normal((n_samples, w.shape[1]))
+        if v["kind"] == "methylation":
+            x = 1.0 / (1.0 + np.exp(-x / 4.0))
+        out[v["name"]] = x.astype(np.float32)
+    return {"views": out, "y": base["y"], "Z": z, "centres": base["centres"]}

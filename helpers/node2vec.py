@@ -405,8 +405,12 @@ class Node2Vec(torch.nn.Module):
         once and their Gram matrix gathered, which is ~10x faster on small graphs
         and gives a sparse gradient with one row per distinct node.
         """
-        nodes, inverse = torch.unique(rw, return_inverse=True)
+        # torch.unique without the sort: mark the nodes present, number them in order
+        present = torch.zeros(self.num_nodes, dtype=torch.bool)
+        present[rw.reshape(-1)] = True
+        nodes = present.nonzero().view(-1)
         if nodes.numel() <= _GRAM_LIMIT:
+            inverse = (torch.cumsum(present, 0) - 1)[rw]
             h = self.embedding(nodes)
             gram = h @ h.T
             return gram[inverse[:, :1], inverse[:, 1:]].reshape(-1)

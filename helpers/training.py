@@ -367,6 +367,7 @@ def compare_on_graphs(
     train_size: float = 0.6,
     val_size: float = 0.2,
     with_mlp: bool = True,
+    eval_every: int = 1,
 ) -> pd.DataFrame:
     """A GCN on each graph, plus an MLP and a logistic regression, on the same splits (chapter 3).
 
@@ -390,6 +391,8 @@ def compare_on_graphs(
         Fractions for :func:`stratified_split`; the rest is the test set.
     with_mlp : bool
         Also train the MLP (the GCN without the graph).
+    eval_every : int
+        Validate every ``eval_every`` epochs (:func:`train_node_classifier`).
 
     Returns
     -------
@@ -437,6 +440,7 @@ def compare_on_graphs(
                 lr,
                 weight_decay,
                 baselines=baselines,
+                eval_every=eval_every,
             )
         )
     return pd.concat(frames, ignore_index=True)

@@ -8,7 +8,12 @@ and networkx. The course's budget is 2.5x the floor per notebook and 2 minutes i
 This is a benchmark, not a test: numbers depend on the machine and on its load.
 
 Usage: python tools/bench.py [NOTEBOOK ...]        (default: notebooks/*.ipynb)
+       python tools/bench.py --update-guide          (copy the tables into the guide)
        python tools/bench.py --one NOTEBOOK          (internal: one run, prints JSON)
+
+``--update-guide`` rewrites the block between ``<!-- bench:start -->`` and
+``<!-- bench:end -->`` of book/instructor_guide.md with _build/bench/notebooks.md and
+the verdicts of _build/bench/scaling.md (``make bench`` does all three steps).
 """
 
 import csv
@@ -63,9 +68,41 @@ def measure(target: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+GUIDE = ROOT / "book" / "instructor_guide.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def update_guide() -> None:
+    """Quote the latest benchmark tables in the instructor guide."""
+    notebooks = OUT / "notebooks.md"
+    if not notebooks.exists():
+        raise SystemExit("no _build/bench/notebooks.md: run `make bench` first")
+    block = [notebooks.read_text().strip()]
+    scaling = OUT / "scaling.md"
+    if scaling.exists():
+        verdicts = [
+            line for line in scaling.read_text().splitlines() if line.startswith("- ")
+        ]
+        block += [
+            "",
+            "Scaling run (kNN graph with k = 15 on 50 dimensions, then one GCN epoch; "
+            "full table in `_build/bench/scaling.md`):",
+            "",
+            *verdicts,
+        ]
+    text = GUIDE.read_text()
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    GUIDE.write_text(head + START + "\n" + "\n".join(block) + "\n" + END + tail)
+    print(f"updated {GUIDE.relative_to(ROOT)}")
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--one"]:
         print(json.dumps(run_one(argv[1])))
+        return 0
+    if argv[:1] == ["--update-guide"]:
+        update_guide()
         return 0
     books = argv or sorted(
         str(p.relative_to(ROOT)) for p in (ROOT / "notebooks").glob("*.ipynb")

@@ -1,0 +1,231 @@
+"""Integrating omics views on graphs, introduced in chapter 6 (``06_multiomics_integration.ipynb``).
+
+Every strategy of the chapter, scored on the same stratified splits:
+
+- one GCN per view, on that view's patient-similarity kNN graph;
+- **early fusion**: the standardised views concatenated, one kNN graph, one GCN;
+- **graph fusion**: one graph from the averaged per-view affinities
+  (:func:`helpers.graphs.fuse_graphs`), the concatenated features, one GCN;
+- **late fusion**: the per-view GCNs' class probabilities averaged;
+- a logistic regression on the concatenated features (no graph).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+import torch
+
+from .graphs import fuse_graphs, knn_graph
+from .models import GCN
+from .reproducibility import set_seed
+from .training import (
+    logistic_regression_baseline,
+    stratified_split,
+    train_node_classifier,
+)
+
+__all__ = [
+    "standardise_views",
+    "concatenate_views",
+    "affinity_graph",
+    "integration_experiment",
+]
+
+EARLY = "early fusion (concatenated)"
+GRAPH = "graph fusion (averaged affinities)"
+LATE = "late fusion (averaged probabilities)"
+LOGREG = "logistic regression (concatenated)"
+
+
+def _check_views(views: dict, n: int | None = None) -> dict[str, np.ndarray]:
+    if not views:
+        raise ValueError("views must contain at least one view")
+    out = {}
+    for name, X in views.items():
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2:
+            raise ValueError(f"view {name!r} must be 2-D (samples x features)")
+        if not np.isfinite(X).all():
+            raise ValueError(f"view {name!r} contains NaN or infinite values")
+        n = X.shape[0] if n is None else n
+        if X.shape[0] != n:
+            raise ValueError(
+                f"view {name!r} has {X.shape[0]} samples, the others {n}: "
+                "views must describe the same samples in the same order"
+            )
+        out[name] = X
+    return out
+
+
+def standardise_views(views: dict) -> dict[str, np.ndarray]:
+    """Each feature of each view to mean 0 and standard deviation 1 (constant features to 0).
+
+    Raises
+    ------
+    ValueError
+        For no views, a view that is not a finite 2-D matrix, or views with
+        different numbers of samples.
+    """
+    out = {}
+    for name, X in _check_views(views).items():
+        sd = X.std(axis=0)
+        out[name] = ((X - X.mean(axis=0)) / np.where(sd > 0, sd, 1.0)).astype(
+            np.float32
+        )
+    return out
+
+
+def concatenate_views(views: dict) -> np.ndarray:
+    """Concatenate standardised views, each scaled by ``1 / sqrt(n_features)``.
+
+    Without the scaling a view with 200 features would outweigh one with 20 in
+    every distance; with it, each view contributes equally on average.
+    """
+    views = standardise_views(views)
+    return np.hstack([X / np.sqrt(X.shape[1]) for X in views.values()]).astype(
+        np.float32
+    )
+
+
+def affinity_graph(X, k: int = 10, metric: str = "euclidean"):
+    """A symmetric kNN graph with Gaussian affinities ``exp(-d^2 / (2 sigma^2))``.
+
+    ``sigma`` is the median neighbour distance, so affinities of different views
+    are on the same scale and can be averaged (:func:`helpers.graphs.fuse_graphs`).
+
+    Returns
+    -------
+    edge_index, edge_weight : torch.Tensor
+    """
+    edge_index, distance = knn_graph(X, k, metric=metric, return_distance=True)
+    d = distance.double()
+    sigma = float(d.median()) or 1.0
+    return edge_index, torch.exp(-(d**2) / (2 * sigma**2)).float()
+
+
+def _score(probabilities, y, test) -> float:
+    return float((probabilities.argmax(1)[test] == y[test]).float().mean())
+
+
+def _gcn_probabilities(x, edge_index, edge_weight, y, masks, seed, settings):
+    from torch_geometric.data import Data
+
+    train_mask, val_mask, _ = masks
+    data = Data(x=torch.from_numpy(x), edge_index=edge_index, y=y)
+    if edge_weight is not None:
+        data.edge_weight = edge_weight
+    set_seed(seed)
+    model = GCN(x.shape[1], settings["hidden_channels"], int(y.max()) + 1)
+    train_node_classifier(
+        model,
+        data,
+        train_mask,
+        settings["num_epochs"],
+        settings["lr"],
+        settings["weight_decay"],
+        val_mask,
+        settings["eval_every"],
+    )
+    model.eval()
+    with torch.no_grad():
+        return model(data.x, data.edge_index, edge_weight).exp()
+
+
+def integration_experiment(
+    views: dict,
+    y,
+    k: int = 10,
+    seeds: Iterable[int] = range(5),
+    hidden_channels: int = 16,
+    num_epochs: int = 100,
+    lr: float = 0.01,
+    weight_decay: float = 5e-4,
+    train_size: float = 0.6,
+    val_size: float = 0.2,
+    eval_every: int = 5,
+) -> pd.DataFrame:
+    """Score every integration strategy of chapter 6 on the same splits.
+
+    Graphs are built once from the standardised views (``k`` nearest neighbours,
+    Euclidean, symmetrised); per seed, one stratified split
+    (:func:`helpers.training.stratified_split`), then every GCN is trained after
+    ``set_seed(seed)`` with model selection on the validation samples. Late fusion
+    re-uses the per-view GCNs, so it costs no extra training.
+
+    Parameters
+    ----------
+    views : dict
+        View name -> samples x features matrix (same samples, same order).
+    y : array-like
+        Class of each sample.
+    k : int
+        Neighbours per sample in every kNN graph.
+    seeds : iterable of int
+        One split and one training run per seed.
+    hidden_channels, num_epochs, lr, weight_decay, eval_every :
+        GCN size and training settings, the same for every GCN.
+    train_size, val_size : float
+        Fractions of the stratified split; the rest is the test set.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``seed``, ``method``, ``test_accuracy``; methods are
+        ``"GCN, <view>"`` per view and the four constants of this module
+        (``EARLY``, ``GRAPH``, ``LATE``, ``LOGREG``).
+
+    Raises
+    ------
+    ValueError
+        As :func:`standardise_views`, or if ``y`` does not have one label per sample
+        or ``seeds`` is empty.
+    """
+    scaled = standardise_views(views)
+    n = next(iter(scaled.values())).shape[0]
+    y = torch.as_tensor(np.asarray(y)).long()
+    if y.shape != (n,):
+        raise ValueError(f"y has {y.numel()} labels but the views have {n} samples")
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds must name at least one seed")
+    settings = dict(
+        hidden_channels=hidden_channels,
+        num_epochs=num_epochs,
+        lr=lr,
+        weight_decay=weight_decay,
+        eval_every=eval_every,
+    )
+    per_view = {name: affinity_graph(X, k) for name, X in scaled.items()}
+    concatenated = concatenate_views(views)
+    early_graph = knn_graph(concatenated, k, metric="euclidean")
+    fused = fuse_graphs(per_view.values(), n)
+    rows = []
+    for seed in seeds:
+        masks = stratified_split(y, train_size, val_size, seed=seed)
+        test = masks[2]
+
+        probabilities = {}
+        for name, X in scaled.items():
+            edge_index, _ = per_view[name]
+            probabilities[name] = _gcn_probabilities(
+                X, edge_index, None, y, masks, seed, settings
+            )
+            rows.append((seed, f"GCN, {name}", _score(probabilities[name], y, test)))
+        early = _gcn_probabilities(
+            concatenated, early_graph, None, y, masks, seed, settings
+        )
+        rows.append((seed, EARLY, _score(early, y, test)))
+        graph = _gcn_probabilities(
+            concatenated, fused[0], fused[1], y, masks, seed, settings
+        )
+        rows.append((seed, GRAPH, _score(graph, y, test)))
+        late = torch.stack(list(probabilities.values())).mean(0)
+        rows.append((seed, LATE, _score(late, y, test)))
+        acc = logistic_regression_baseline(
+            concatenated, y.numpy(), masks[0].numpy(), test.numpy()
+        )
+        rows.append((seed, LOGREG, acc))
+    return pd.DataFrame(rows, columns=["seed", "method", "test_accuracy"])

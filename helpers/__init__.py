@@ -62,6 +62,7 @@ _EXPORTS = {
     "multiomics_data": "datasets",
     "fuse_graphs": "graphs",
     "integration_experiment": "integration",
+    "view_homophily": "integration",
 }
 
 __all__ = sorted(_EXPORTS)

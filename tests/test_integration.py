@@ -183,14 +183,21 @@ def test_integration_helps_with_complementary_views():
         integration_experiment(data["views"], data["y"], seeds=[])
 
 
-def test_per_view_homophily_is_lower_than_fused():
+def test_view_homophily_single_views_below_integrated():
+    from helpers import view_homophily
+
     data = multiomics_data(n_samples=200, seed=0)
     y = data["y"]
-    scaled = standardise_views(data["views"])
-    single = [
-        edge_homophily(knn_graph(X, 10, metric="euclidean"), y) for X in scaled.values()
+    table = view_homophily(data["views"], y, k=10)
+    assert list(table.index) == [
+        "mRNA",
+        "methylation",
+        "miRNA",
+        "concatenated",
+        "fused",
+        "fused, weighted",
     ]
-    fused = edge_homophily(
-        knn_graph(concatenate_views(data["views"]), 10, metric="euclidean"), y
-    )
-    assert fused > max(single)
+    scaled = standardise_views(data["views"])
+    expected = edge_homophily(knn_graph(scaled["mRNA"], 10, metric="euclidean"), y)
+    assert table["mRNA"] == pytest.approx(expected)
+    assert table["concatenated"] > table[["mRNA", "methylation", "miRNA"]].max()

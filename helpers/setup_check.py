@@ -34,6 +34,8 @@ REQUIRED = [
     ("networkx", "networkx"),
     ("matplotlib", "matplotlib"),
     ("pandas", "pandas"),
+    ("scanpy", "scanpy"),
+    ("igraph", "igraph"),
 ]
 
 #: Python versions the lock is tested with (CI) or known to install.

@@ -13,7 +13,7 @@ export MPLBACKEND := module://matplotlib_inline.backend_inline
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help env test unit lint nbval nbval-1thread book book-strict lab execute bench lock clean
+.PHONY: help env test unit lint nbval nbval-1thread book book-strict lab execute student bench lock clean
 
 help:  ## list the commands
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ lab: $(STAMP)  ## JupyterLab on the notebooks
 
 execute: $(STAMP)  ## re-run every notebook in place (refresh stored outputs after an edit)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+student: $(STAMP)  ## student edition without solutions -> _build/student/
+	$(BIN)/python tools/student_edition.py
 
 bench: $(STAMP)  ## time notebooks vs the import-only floor, and graph scaling to 100k cells -> _build/bench/, instructor guide
 	$(BIN)/python tools/bench.py

@@ -13,7 +13,7 @@ export MPLBACKEND := module://matplotlib_inline.backend_inline
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help env test unit lint nbval nbval-1thread book book-strict lab execute student bench lock clean
+.PHONY: help env test unit lint nbval nbval-1thread book book-strict browser lab execute student bench lock clean
 
 help:  ## list the commands
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -28,12 +28,12 @@ $(STAMP): requirements.lock pyproject.toml
 
 env: $(STAMP)  ## create .venv/ from requirements.lock (done automatically by the others)
 
-test: $(STAMP)  ## run everything: unit tests, lint, notebooks (nbval, also single-threaded), strict site build
-	$(MAKE) --no-print-directory unit lint nbval nbval-1thread book-strict
+test: $(STAMP)  ## run everything: unit tests, lint, notebooks (nbval, also single-threaded), strict site build, browser tests
+	$(MAKE) --no-print-directory unit lint nbval nbval-1thread book-strict browser
 	@echo "make test: all checks passed"
 
 unit: $(STAMP)  ## unit tests of helpers/ and of the environment files
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --ignore=tests/browser
 
 lint: $(STAMP)  ## ruff lint and format check of helpers/, tests/, tools/ and the notebooks
 	$(BIN)/ruff check helpers tests tools notebooks
@@ -51,6 +51,9 @@ book: $(STAMP)  ## render the site from the stored outputs into _build/html/
 
 book-strict: $(STAMP)  ## the site build with every warning as an error
 	$(BIN)/jupyter-book build . --path-output . --warningiserror --nitpick --keep-going
+
+browser: $(STAMP)  ## the built site in Chromium: console errors, images, links, solution toggles, search; screenshots -> _build/screenshots/
+	$(BIN)/python -m pytest -p no:cacheprovider tests/browser
 
 lab: $(STAMP)  ## JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks

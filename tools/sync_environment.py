@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Write environment.yml (for conda, Binder and JupyterHub) from requirements.lock.
+"""Write environment.yml (conda, Binder, JupyterHub) and the site footer from requirements.lock.
+
+The footer (``html.extra_footer`` in _config.yml) tells readers of every chapter which
+versions it was executed with.
 
 Usage: python3 tools/sync_environment.py [--check]
 With --check, exit 1 (and change nothing) when environment.yml is out of date.
@@ -37,17 +40,66 @@ def render() -> str:
     return HEADER + body + "      - -e .\n"
 
 
+#: Packages named in the footer of every page of the site (the rest is in the lock).
+FOOTER_PACKAGES = (
+    "torch",
+    "torch_geometric",
+    "numpy",
+    "scipy",
+    "scikit-learn",
+    "pandas",
+    "networkx",
+    "matplotlib",
+    "scanpy",
+)
+FOOTER_KEY = "  extra_footer: "
+
+
+def _pins() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.strip().split("==", 1)
+            pins[name.lower().replace("_", "-")] = version
+    return pins
+
+
+def render_config() -> str:
+    """_config.yml with a footer that names the versions every chapter was executed with."""
+    pins = _pins()
+    named = ", ".join(
+        f"{name} {pins[name.lower().replace('_', '-')]}" for name in FOOTER_PACKAGES
+    )
+    footer = (
+        f"<p>Every chapter was executed with Python {PYTHON} and {named} "
+        "(all versions: <code>requirements.lock</code>).</p>"
+    )
+    lines = (ROOT / "_config.yml").read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if not line.startswith(FOOTER_KEY)]
+    at = kept.index("html:") + 1
+    kept.insert(at, f"{FOOTER_KEY}'{footer}'")
+    return "\n".join(kept) + "\n"
+
+
 def main() -> int:
-    target = ROOT / "environment.yml"
-    text = render()
+    outputs = {
+        ROOT / "environment.yml": render(),
+        ROOT / "_config.yml": render_config(),
+    }
     if "--check" in sys.argv[1:]:
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
+        stale = [
+            p.name
+            for p, text in outputs.items()
+            if not p.exists() or p.read_text(encoding="utf-8") != text
+        ]
+        if stale:
             print(
-                "environment.yml is out of date: run python3 tools/sync_environment.py"
+                f"{', '.join(stale)} out of date: run python3 tools/sync_environment.py"
             )
             return 1
         return 0
-    target.write_text(text, encoding="utf-8")
+    for path, text in outputs.items():
+        path.write_text(text, encoding="utf-8")
     return 0
 
 

@@ -52,7 +52,7 @@ book: $(STAMP)  ## render the site from the stored outputs into _build/html/
 book-strict: $(STAMP)  ## the site build with every warning as an error
 	$(BIN)/jupyter-book build . --path-output . --warningiserror --nitpick --keep-going
 
-browser: $(STAMP)  ## the built site in Chromium: console errors, images, links, solution toggles, search; screenshots -> _build/screenshots/
+browser: $(STAMP)  ## Chromium on the built site (errors, images, links, toggles, search; screenshots -> _build/screenshots/) and on JupyterLab
 	$(BIN)/python -m pytest -p no:cacheprovider tests/browser
 
 lab: $(STAMP)  ## JupyterLab on the notebooks

@@ -59,6 +59,7 @@ _EXPORTS = {
     "same_label_attention": "attention",
     "representation_spread": "attention",
     "grid_search": "training",
+    "fit_seeded": "training",
     "multiomics_data": "datasets",
     "fuse_graphs": "graphs",
     "integration_experiment": "integration",

@@ -20,12 +20,7 @@ import torch
 
 from .graphs import fuse_graphs, knn_graph
 from .models import GCN
-from .reproducibility import set_seed
-from .training import (
-    logistic_regression_baseline,
-    stratified_split,
-    train_node_classifier,
-)
+from .training import fit_seeded, logistic_regression_baseline, stratified_split
 
 __all__ = [
     "standardise_views",
@@ -114,20 +109,18 @@ def _score(probabilities, y, test) -> float:
 def _gcn_probabilities(x, edge_index, edge_weight, y, masks, seed, settings):
     from torch_geometric.data import Data
 
-    train_mask, val_mask, _ = masks
     data = Data(x=torch.from_numpy(x), edge_index=edge_index, y=y)
     if edge_weight is not None:
         data.edge_weight = edge_weight
-    set_seed(seed)
-    model = GCN(x.shape[1], settings["hidden_channels"], int(y.max()) + 1)
-    train_node_classifier(
-        model,
+    hidden = settings["hidden_channels"]
+    model, _ = fit_seeded(
+        lambda: GCN(x.shape[1], hidden, int(y.max()) + 1),
         data,
-        train_mask,
+        masks,
+        seed,
         settings["num_epochs"],
         settings["lr"],
         settings["weight_decay"],
-        val_mask,
         settings["eval_every"],
     )
     model.eval()

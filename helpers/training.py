@@ -9,6 +9,7 @@ the splits that make an evaluation honest.
 from __future__ import annotations
 
 import copy
+import functools
 import itertools
 from collections.abc import Callable, Iterable
 
@@ -32,6 +33,7 @@ __all__ = [
     "compare_on_graphs",
     "logistic_regression_over_splits",
     "grid_search",
+    "fit_seeded",
 ]
 
 
@@ -232,6 +234,52 @@ def train_node_classifier(
     return pd.DataFrame(rows)
 
 
+def fit_seeded(
+    build: Callable[[], torch.nn.Module],
+    data,
+    masks: tuple,
+    seed: int,
+    num_epochs: int,
+    lr: float,
+    weight_decay: float = 0.0,
+    eval_every: int = 1,
+):
+    """One reproducible training run: ``set_seed(seed)``, ``build()``, then train (chapter 2).
+
+    The step every repeated evaluation of the course shares
+    (:func:`repeated_node_classification`, :func:`grid_search`, chapter 6's
+    integration experiment).
+
+    Parameters
+    ----------
+    build : callable
+        Returns a fresh model; called after ``set_seed(seed)``.
+    data : torch_geometric.data.Data
+        The graph and its labels.
+    masks : tuple
+        ``(train_mask, test_mask)`` or ``(train_mask, val_mask, test_mask)``; the
+        validation mask, when given, selects the epoch.
+    seed : int
+        Seed of the run.
+    num_epochs, lr, weight_decay, eval_every :
+        Passed to :func:`train_node_classifier`.
+
+    Returns
+    -------
+    model : torch.nn.Module
+        The trained model (best validation epoch restored).
+    history : pandas.DataFrame
+        The training log of :func:`train_node_classifier`.
+    """
+    val_mask = masks[1] if len(masks) == 3 else None
+    set_seed(seed)
+    model = build()
+    history = train_node_classifier(
+        model, data, masks[0], num_epochs, lr, weight_decay, val_mask, eval_every
+    )
+    return model, history
+
+
 def majority_baseline(y, train_mask, test_mask) -> float:
     """Accuracy of always predicting the most frequent training class (chapter 2)."""
     y = as_numpy(y)
@@ -321,19 +369,9 @@ def repeated_node_classification(
     for seed in seeds:
         masks = split(seed)
         train_mask, test_mask = masks[0], masks[-1]
-        val_mask = masks[1] if len(masks) == 3 else None
         for name, build in models.items():
-            set_seed(seed)
-            model = build()
-            history = train_node_classifier(
-                model,
-                data,
-                train_mask,
-                num_epochs,
-                lr,
-                weight_decay,
-                val_mask,
-                eval_every,
+            model, history = fit_seeded(
+                build, data, masks, seed, num_epochs, lr, weight_decay, eval_every
             )
             if on_trained is not None:
                 on_trained(seed, name, model, history)
@@ -540,17 +578,14 @@ def grid_search(
                     "split must return (train_mask, val_mask, test_mask): "
                     "a grid search chooses on validation nodes, never on test nodes"
                 )
-            train_mask, val_mask, test_mask = masks
-            set_seed(seed)
-            model = build(**setting)
-            history = train_node_classifier(
-                model,
+            model, history = fit_seeded(
+                functools.partial(build, **setting),
                 data,
-                train_mask,
+                masks,
+                seed,
                 num_epochs,
                 lr,
                 weight_decay,
-                val_mask,
                 eval_every,
             )
             rows.append(
@@ -558,7 +593,7 @@ def grid_search(
                     **setting,
                     "seed": seed,
                     "val_accuracy": float(history.val_accuracy.max()),
-                    "test_accuracy": accuracy(model, data, test_mask),
+                    "test_accuracy": accuracy(model, data, masks[2]),
                 }
             )
     return pd.DataFrame(rows)

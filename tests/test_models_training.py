@@ -307,3 +307,23 @@ def test_grid_search_bad_input():
             5,
             0.01,
         )
+
+
+def test_fit_seeded_is_reproducible_and_uses_the_validation_mask():
+    from helpers.training import fit_seeded
+
+    data = two_community_data()
+    masks = stratified_split(data.y, 0.5, 0.25, seed=0)
+
+    def build():
+        return GCN(4, 8, 2, dropout=0.5)
+
+    model, history = fit_seeded(build, data, masks, 3, num_epochs=20, lr=0.05)
+    again, _ = fit_seeded(build, data, masks, 3, num_epochs=20, lr=0.05)
+    for a, b in zip(model.parameters(), again.parameters(), strict=True):
+        assert torch.equal(a, b)
+    assert accuracy(model, data, masks[1]) == history.val_accuracy.max()
+    _, no_val = fit_seeded(build, data, (masks[0], masks[2]), 3, 20, 0.05)
+    assert "val_accuracy" not in no_val
+    with pytest.raises(ValueError, match="num_epochs"):
+        fit_seeded(build, data, masks, 0, num_epochs=0, lr=0.05)

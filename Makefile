@@ -28,8 +28,8 @@ $(STAMP): requirements.lock pyproject.toml
 
 env: $(STAMP)  ## create .venv/ from requirements.lock (done automatically by the others)
 
-test: $(STAMP)  ## run everything: unit tests, lint, notebooks (nbval, also single-threaded), strict site build, browser tests
-	$(MAKE) --no-print-directory unit lint nbval nbval-1thread book-strict browser
+test: $(STAMP)  ## run everything: unit tests, lint, notebooks (nbval, also single-threaded), strict site build, browser tests (site and JupyterLab)
+	$(MAKE) --no-print-directory unit lint nbval nbval-1thread book-strict browser lab-test
 	@echo "make test: all checks passed"
 
 unit: $(STAMP)  ## unit tests of helpers/ and of the environment files
@@ -55,7 +55,7 @@ book-strict: $(STAMP)  ## the site build with every warning as an error
 browser: $(STAMP)  ## Chromium on the built site: errors, images, links, toggles, search; screenshots -> _build/screenshots/
 	$(BIN)/python -m pytest -p no:cacheprovider tests/browser/test_site.py
 
-lab-test: $(STAMP)  ## JupyterLab in Chromium: run the setup check through the UI (not yet in make test: timed out once in three runs)
+lab-test: $(STAMP)  ## JupyterLab in Chromium: the setup check run through the UI, solution cells collapsed
 	$(BIN)/python -m pytest -p no:cacheprovider tests/browser/test_jupyterlab.py
 
 lab: $(STAMP)  ## JupyterLab on the notebooks

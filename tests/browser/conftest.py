@@ -21,7 +21,12 @@ SCREENSHOTS = ROOT / "_build" / "screenshots"
 
 
 def chromium_path() -> str:
-    for name in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser"):
+    for name in (
+        os.environ.get("CHROMIUM"),
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+    ):
         if name and shutil.which(name):
             return shutil.which(name)
     pytest.fail("Chromium not found: install Debian's chromium (`.ci/run` does)")

@@ -1,14 +1,16 @@
-"""JupyterLab as a student uses it, in Chromium (`make browser`, part of `make test`).
+"""JupyterLab as a student uses it, in Chromium (`make lab-test`, part of `make test`).
 
 A headless JupyterLab on 127.0.0.1 (with a token) serves a copy of the notebooks: the
-setup check is run through the UI (Run > Run All Cells) and must finish with no error
-output; in chapter 5 the solution cells must open collapsed.
+setup check, with its stored outputs removed, is run through the UI (Run > Run All
+Cells) and must finish with every cell executed once, in order, and no error output; in
+chapter 5 the solution cells must open collapsed.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -19,6 +21,7 @@ import urllib.request
 
 import nbformat
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import ROOT
 
@@ -36,8 +39,13 @@ def _free_port() -> int:
 def lab(tmp_path_factory):
     """A JupyterLab server on a copy of the notebooks; yields (base URL, token)."""
     work = tmp_path_factory.mktemp("lab")
-    for name in ("00_setup_check.ipynb", "05_gat_cell_types.ipynb"):
-        shutil.copy(ROOT / "notebooks" / name, work / name)
+    shutil.copy(ROOT / "notebooks" / "05_gat_cell_types.ipynb", work)
+    # the setup check without its stored outputs: what the test sees is what the run made
+    nb = nbformat.read(ROOT / "notebooks" / "00_setup_check.ipynb", 4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nbformat.write(nb, work / "00_setup_check.ipynb")
     settings = work / ".settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
     # render every cell (JupyterLab 4 renders only the visible ones by default)
@@ -89,37 +97,35 @@ def _open(page, lab, name):
     workspace = name.split(".")[0]
     page.goto(f"{base}/lab/workspaces/{workspace}/tree/{name}?token={token}&reset")
     page.wait_for_selector(f"{NOTEBOOK} .jp-Cell", timeout=60_000)
-    page.wait_for_selector(
-        ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
+    # The kernel must be running before Run All: on a notebook whose kernel is still
+    # starting ("No Kernel | Initializing"), JupyterLab skips every cell without a word.
+    kernel = page.locator(f".jp-StatusBar-TextItem[title='Change kernel for {name}']")
+    expect(kernel).to_have_text(
+        re.compile(r"^(?!No Kernel).+ \| Idle$"), timeout=60_000
     )
 
 
 def test_setup_check_runs_without_errors(page, lab):
     page.set_default_timeout(60_000)
     _open(page, lab, "00_setup_check.ipynb")
+    nb = nbformat.read(ROOT / "notebooks" / "00_setup_check.ipynb", 4)
+    expected = sum(c.cell_type == "code" for c in nb.cells)
+    prompts = page.locator(f"{NOTEBOOK} .jp-CodeCell .jp-InputPrompt")
+    expect(prompts).to_have_count(expected)  # the whole notebook is on the page
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-    code_cells = page.locator(f"{NOTEBOOK} .jp-CodeCell")
-    expected = sum(
-        c.cell_type == "code"
-        for c in nbformat.read(ROOT / "notebooks" / "00_setup_check.ipynb", 4).cells
-    )
-    page.wait_for_function(
-        f"n => document.querySelectorAll('{NOTEBOOK} .jp-CodeCell').length === n",
-        arg=expected,
-    )
-    assert code_cells.count() == expected
+    # the run has started: the first cell is queued, running or done
+    expect(prompts.first).to_have_text(re.compile(r"\[(\*|\d+)\]"), timeout=30_000)
     # every prompt shows an execution count once the kernel has run all cells
     page.wait_for_function(
-        """n => {
-            const prompts = [...document.querySelectorAll(
-                '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
-            return prompts.length === n &&
-                prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-        }""",
-        arg=expected,
+        """sel => [...document.querySelectorAll(sel)].every(
+            p => /\\[\\d+\\]/.test(p.textContent))""",
+        arg=f"{NOTEBOOK} .jp-CodeCell .jp-InputPrompt",
         timeout=180_000,
     )
+    # a fresh kernel ran each cell once, top to bottom
+    counts = [int(re.search(r"\d+", t).group()) for t in prompts.all_inner_texts()]
+    assert counts == list(range(1, expected + 1)), counts
     errors = page.locator(
         ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
         " .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']"

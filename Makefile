@@ -52,8 +52,8 @@ book: $(STAMP)  ## render the site from the stored outputs into _build/html/
 book-strict: $(STAMP)  ## the site build with every warning as an error
 	$(BIN)/jupyter-book build . --path-output . --warningiserror --nitpick --keep-going
 
-browser: $(STAMP)  ## Chromium on the built site: errors, images, links, toggles, search; screenshots -> _build/screenshots/
-	$(BIN)/python -m pytest -p no:cacheprovider tests/browser/test_site.py
+browser: $(STAMP)  ## Chromium on the built site: errors, images, links, toggles, search, launch buttons; screenshots -> _build/screenshots/
+	$(BIN)/python -m pytest -p no:cacheprovider tests/browser/test_site.py tests/browser/test_launch_buttons.py
 
 lab-test: $(STAMP)  ## JupyterLab in Chromium: the setup check run through the UI, solution cells collapsed
 	$(BIN)/python -m pytest -p no:cacheprovider tests/browser/test_jupyterlab.py

@@ -34,8 +34,10 @@ def test_environment_yml_agrees_with_lock():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_section = next(d for d in env["dependencies"] if isinstance(d, dict))["pip"]
     env_pins = {}
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in pip_section
+    assert pip_section[-1] == "-e ."  # the course's helpers package
     for item in pip_section:
-        if item.startswith("-e"):
+        if item.startswith("-"):
             continue
         name, version = item.split("==")
         env_pins[canonical(name)] = version

@@ -27,6 +27,8 @@ dependencies:
   - python={PYTHON}
   - pip
   - pip:
+      # torch's CPU build on Linux (Binder, JupyterHub) instead of GBs of CUDA libraries
+      - --extra-index-url https://download.pytorch.org/whl/cpu
 """
 
 

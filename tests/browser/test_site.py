@@ -12,35 +12,15 @@ from urllib.parse import urldefrag, urljoin, urlparse
 
 import pytest
 
-from .conftest import ROOT, SCREENSHOTS, SITE
+from .conftest import ROOT, SCREENSHOTS, SITE, load_page
 
 CHAPTERS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
-
-
-def _load(page, url: str) -> list[str]:
-    """Open ``url``; return the console errors and uncaught page errors it caused."""
-    errors: list[str] = []
-    page.on(
-        "console",
-        lambda msg: (
-            errors.append(f"console: {msg.text}") if msg.type == "error" else None
-        ),
-    )
-    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-    page.on("requestfailed", lambda req: errors.append(f"request failed: {req.url}"))
-    page.goto(url, wait_until="networkidle")
-    # MathJax typesets after load; wait for it where the page has formulas
-    page.wait_for_function(
-        "() => !window.MathJax || !MathJax.startup || MathJax.startup.promise"
-        " .then(() => true)"
-    )
-    return errors
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_chapter_page(page, site_url, chapter):
     url = f"{site_url}/notebooks/{chapter}.html"
-    errors = _load(page, url)
+    errors = load_page(page, url)
     assert not errors, f"{chapter}: {errors}"
     assert page.locator("h1").first.inner_text().strip()
 
@@ -74,7 +54,7 @@ def test_chapter_page(page, site_url, chapter):
     [c for c in CHAPTERS if not c.startswith("00")],
 )
 def test_solutions_toggle(page, site_url, chapter):
-    _load(page, f"{site_url}/notebooks/{chapter}.html")
+    load_page(page, f"{site_url}/notebooks/{chapter}.html")
     hidden = page.locator("div.tag_hide-input details.hide")
     assert hidden.count() >= 1, f"{chapter}: no hidden solution code"
     first = hidden.first
@@ -95,7 +75,7 @@ def test_solutions_toggle(page, site_url, chapter):
 
 
 def test_search_finds_chapter_5(page, site_url):
-    errors = _load(page, f"{site_url}/search.html?q=attention+entropy")
+    errors = load_page(page, f"{site_url}/search.html?q=attention+entropy")
     page.wait_for_selector("#search-results li a", timeout=20_000)
     links = page.eval_on_selector_all(
         "#search-results li a", "as => as.map(a => a.href)"

@@ -21,9 +21,8 @@ import pytest
 from .conftest import ROOT, SCREENSHOTS, load_page, serve
 
 CHAPTERS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
-REPO = (
-    "https://github.com/test-owner/test-course"  # test input, not the course's address
-)
+# test input, not the course's address (which is found at build time)
+REPO = "https://github.com/test-owner/test-course"
 HUB = "https://hub.uni.test"
 
 _spec = importlib.util.spec_from_file_location(

@@ -212,17 +212,20 @@ def knn_graph(
     return edge_index
 
 
-def edge_homophily(edge_index, y) -> float:
+def edge_homophily(edge_index, y, edge_weight=None) -> float:
     """Fraction of edges (self loops excluded) that join two samples of the same class.
 
     Introduced in chapter 3. 1.0 means every edge stays within a class; for random
-    edges it is about ``sum(share_c ** 2)`` over the class shares.
+    edges it is about ``sum(share_c ** 2)`` over the class shares. With
+    ``edge_weight``, the share of the edge *weight* that stays within a class
+    (chapter 6 reads a fused graph this way).
 
     Raises
     ------
     ValueError
         If ``edge_index`` is not ``2 x E``, refers to samples beyond ``y``, or has
-        no edge other than self loops.
+        no edge other than self loops; if ``edge_weight`` does not hold one
+        non-negative weight per edge, or none of its weight is off the self loops.
     """
     ei, y = as_numpy(edge_index), as_numpy(y)
     if ei.ndim != 2 or ei.shape[0] != 2:
@@ -235,7 +238,18 @@ def edge_homophily(edge_index, y) -> float:
     keep = src != dst
     if not keep.any():
         raise ValueError("edge_index has no edges (other than self loops)")
-    return float((y[src[keep]] == y[dst[keep]]).mean())
+    same = y[src[keep]] == y[dst[keep]]
+    if edge_weight is None:
+        return float(same.mean())
+    w = as_numpy(edge_weight).astype(np.float64)
+    if w.shape != (ei.shape[1],):
+        raise ValueError(f"edge_weight has {w.size} weights for {ei.shape[1]} edges")
+    if (w < 0).any():
+        raise ValueError("edge_weight must be non-negative")
+    w = w[keep]
+    if w.sum() <= 0:
+        raise ValueError("edge_weight puts no weight on edges other than self loops")
+    return float((w * same).sum() / w.sum())
 
 
 def class_homophily(edge_index, y):

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .graphs import fuse_graphs, knn_graph
+from .graphs import edge_homophily, fuse_graphs, knn_graph
 from .models import GCN
 from .training import fit_seeded, logistic_regression_baseline, stratified_split
 
@@ -102,6 +102,22 @@ def affinity_graph(X, k: int = 10, metric: str = "euclidean"):
     return edge_index, torch.exp(-(d**2) / (2 * sigma**2)).float()
 
 
+def _graphs(views: dict, k: int) -> dict:
+    """The graphs of chapter 6, built once: what the experiment trains on and
+    :func:`view_homophily` measures."""
+    scaled = standardise_views(views)
+    n = next(iter(scaled.values())).shape[0]
+    per_view = {name: affinity_graph(X, k) for name, X in scaled.items()}
+    concatenated = concatenate_views(views)
+    return {
+        "scaled": scaled,
+        "per_view": per_view,
+        "concatenated": concatenated,
+        "early": knn_graph(concatenated, k, metric="euclidean"),
+        "fused": fuse_graphs(per_view.values(), n),
+    }
+
+
 def _score(probabilities, y, test) -> float:
     return float((probabilities.argmax(1)[test] == y[test]).float().mean())
 
@@ -177,8 +193,9 @@ def integration_experiment(
         As :func:`standardise_views`, or if ``y`` does not have one label per sample
         or ``seeds`` is empty.
     """
-    scaled = standardise_views(views)
-    n = next(iter(scaled.values())).shape[0]
+    graphs = _graphs(views, k)
+    concatenated, (fused_index, fused_weight) = graphs["concatenated"], graphs["fused"]
+    n = concatenated.shape[0]
     y = torch.as_tensor(np.asarray(y)).long()
     if y.shape != (n,):
         raise ValueError(f"y has {y.numel()} labels but the views have {n} samples")
@@ -192,28 +209,24 @@ def integration_experiment(
         weight_decay=weight_decay,
         eval_every=eval_every,
     )
-    per_view = {name: affinity_graph(X, k) for name, X in scaled.items()}
-    concatenated = concatenate_views(views)
-    early_graph = knn_graph(concatenated, k, metric="euclidean")
-    fused = fuse_graphs(per_view.values(), n)
     rows = []
     for seed in seeds:
         masks = stratified_split(y, train_size, val_size, seed=seed)
         test = masks[2]
 
         probabilities = {}
-        for name, X in scaled.items():
-            edge_index, _ = per_view[name]
+        for name, X in graphs["scaled"].items():
+            edge_index, _ = graphs["per_view"][name]
             probabilities[name] = _gcn_probabilities(
                 X, edge_index, None, y, masks, seed, settings
             )
             rows.append((seed, f"GCN, {name}", _score(probabilities[name], y, test)))
         early = _gcn_probabilities(
-            concatenated, early_graph, None, y, masks, seed, settings
+            concatenated, graphs["early"], None, y, masks, seed, settings
         )
         rows.append((seed, EARLY, _score(early, y, test)))
         graph = _gcn_probabilities(
-            concatenated, fused[0], fused[1], y, masks, seed, settings
+            concatenated, fused_index, fused_weight, y, masks, seed, settings
         )
         rows.append((seed, GRAPH, _score(graph, y, test)))
         late = torch.stack(list(probabilities.values())).mean(0)
@@ -240,20 +253,10 @@ def view_homophily(views: dict, y, k: int = 10) -> pd.Series:
         ``"fused, weighted"`` (the share of the fused graph's edge *weight* that
         joins samples of the same class).
     """
-    from .graphs import edge_homophily
-
-    scaled = standardise_views(views)
-    n = next(iter(scaled.values())).shape[0]
-    per_view = {name: affinity_graph(X, k) for name, X in scaled.items()}
-    values = {name: edge_homophily(g[0], y) for name, g in per_view.items()}
-    values["concatenated"] = edge_homophily(
-        knn_graph(concatenate_views(views), k, metric="euclidean"), y
-    )
-    fused_index, fused_weight = fuse_graphs(per_view.values(), n)
+    graphs = _graphs(views, k)
+    values = {name: edge_homophily(g[0], y) for name, g in graphs["per_view"].items()}
+    values["concatenated"] = edge_homophily(graphs["early"], y)
+    fused_index, fused_weight = graphs["fused"]
     values["fused"] = edge_homophily(fused_index, y)
-    src, dst = fused_index.numpy()
-    labels = np.asarray(y)
-    w = fused_weight.numpy().astype(np.float64)[src != dst]
-    same = (labels[src] == labels[dst])[src != dst]
-    values["fused, weighted"] = float((w * same).sum() / w.sum())
+    values["fused, weighted"] = edge_homophily(fused_index, y, fused_weight)
     return pd.Series(values, name="edge_homophily")

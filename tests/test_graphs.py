@@ -143,3 +143,18 @@ def test_class_homophily():
     assert share["b"] == 0.0  # the self loop (2, 2) is ignored
     with pytest.raises(ValueError, match="only 2 labels"):
         class_homophily(ei, y[:2])
+
+
+def test_edge_homophily_weighted():
+    y = np.array([0, 0, 1])
+    ei = torch.tensor([[0, 0, 1, 2], [1, 2, 2, 2]])
+    # same-class edge 0-1 (weight 3), cross edges 0-2 (1) and 1-2 (0); self loop ignored
+    w = torch.tensor([3.0, 1.0, 0.0, 100.0])
+    assert edge_homophily(ei, y, w) == pytest.approx(0.75)
+    assert edge_homophily(ei, y, torch.ones(4)) == pytest.approx(edge_homophily(ei, y))
+    with pytest.raises(ValueError, match="edge_weight"):
+        edge_homophily(ei, y, torch.ones(3))
+    with pytest.raises(ValueError, match="edge_weight"):
+        edge_homophily(ei, y, torch.tensor([1.0, -1.0, 1.0, 1.0]))
+    with pytest.raises(ValueError, match="edge_weight"):
+        edge_homophily(ei, y, torch.tensor([0.0, 0.0, 0.0, 5.0]))  # no weight off loops

@@ -12,8 +12,20 @@ export PYTHONNOUSERSITE := 1
 export MPLBACKEND := module://matplotlib_inline.backend_inline
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
+# The pinned numerical environment. Stored outputs are produced (`make execute`) and
+# checked (`make nbval`) in it, so that they reproduce on any x86-64 CPU with AVX2,
+# whatever CPU executed them: numpy/scipy's OpenBLAS kernel, torch's own vectorised
+# kernels, MKL (instruction set and its conditional numerical reproducibility mode),
+# oneDNN, the thread count and Python's hash seed. It overrides whatever the caller
+# exported; a student's JupyterLab does not use it (see `make claims`).
+PINNED := OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2 \
+	MKL_ENABLE_INSTRUCTIONS=AVX2 MKL_CBWR=AVX2,STRICT ONEDNN_MAX_CPU_ISA=AVX2 \
+	OMP_NUM_THREADS=2 MKL_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 PYTHONHASHSEED=0
+ONE_THREAD := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+NBVAL := $(BIN)/python -m pytest --nbval -p no:cacheprovider --nbval-current-env -o testpaths=
+
 .DEFAULT_GOAL := help
-.PHONY: help env test unit lint nbval nbval-1thread book book-strict browser lab-test lab execute student bench lock clean
+.PHONY: help env test unit lint nbval nbval-1thread claims book book-strict browser lab-test lab execute student bench lock clean
 
 help:  ## list the commands
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -39,11 +51,11 @@ lint: $(STAMP)  ## ruff lint and format check of helpers/, tests/, tools/ and th
 	$(BIN)/ruff check helpers tests tools notebooks
 	$(BIN)/ruff format --check helpers tests tools notebooks
 
-nbval: $(STAMP)  ## re-execute every notebook and compare with its stored outputs
-	$(BIN)/python -m pytest --nbval -p no:cacheprovider --nbval-current-env -o testpaths= notebooks
+nbval: $(STAMP)  ## re-execute every notebook in the pinned environment and compare with its stored outputs
+	env $(PINNED) $(NBVAL) $(NOTEBOOKS)
 
 nbval-1thread: $(STAMP)  ## the same with one thread (as on a student's laptop)
-	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest --nbval -p no:cacheprovider --nbval-current-env -o testpaths= notebooks
+	env $(PINNED) $(ONE_THREAD) $(NBVAL) $(NOTEBOOKS)
 
 book: $(STAMP)  ## render the site from the stored outputs into _build/html/
 	$(BIN)/jupyter-book build . --path-output .
@@ -58,18 +70,21 @@ browser: $(STAMP)  ## Chromium on the built site: errors, images, links, toggles
 lab-test: $(STAMP)  ## JupyterLab in Chromium: the setup check run through the UI, solution cells collapsed
 	$(BIN)/python -m pytest -p no:cacheprovider tests/browser/test_jupyterlab.py
 
+claims: $(STAMP)  ## every notebook under other CPUs' kernels, nothing pinned: fails if a chapter's claim breaks
+	$(BIN)/python tools/claims.py $(NOTEBOOKS)
+
 lab: $(STAMP)  ## JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks
 
 execute: $(STAMP)  ## re-run every notebook in place (refresh stored outputs after an edit)
-	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+	env $(PINNED) $(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 
 student: $(STAMP)  ## student edition without solutions -> _build/student/
 	$(BIN)/python tools/student_edition.py
 
 bench: $(STAMP)  ## time notebooks vs the import-only floor, and graph scaling to 100k cells -> _build/bench/, instructor guide
-	$(BIN)/python tools/bench.py
-	$(BIN)/python tools/scaling.py
+	env $(PINNED) $(BIN)/python tools/bench.py
+	env $(PINNED) $(BIN)/python tools/scaling.py
 	$(BIN)/python tools/bench.py --update-guide
 
 lock:  ## regenerate requirements.lock and environment.yml (needs the package index)

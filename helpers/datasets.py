@@ -97,8 +97,11 @@ def classical_mds(distances, n_components: int = 2) -> np.ndarray:
     """Place points so that their Euclidean distances approximate ``distances``.
 
     Classical (Torgerson) multidimensional scaling, introduced in chapter 3: double-
-    centre the squared distances and keep the top eigenvectors. Deterministic; exact
-    when the distances are Euclidean in ``n_components`` dimensions.
+    centre the squared distances and keep the top eigenvectors. Exact when the
+    distances are Euclidean in ``n_components`` dimensions. The placement is
+    canonical: the same numbers on every machine, also when eigenvalues repeat
+    (a square, a regular simplex), where an eigensolver's basis is arbitrary and
+    depends on the CPU's BLAS kernel (see ``_canonical_axes``).
 
     Parameters
     ----------
@@ -123,18 +126,52 @@ def classical_mds(distances, n_components: int = 2) -> np.ndarray:
     n = d.shape[0]
     centring = np.eye(n) - np.ones((n, n)) / n
     b = -0.5 * centring @ (d**2) @ centring
-    values, vectors = np.linalg.eigh(b)
-    order = np.argsort(values)[::-1][:n_components]
-    values, vectors = values[order], vectors[:, order]
-    # Fix each axis' sign so the result does not depend on the eigensolver.
-    signs = np.sign(
-        vectors[np.argmax(np.abs(vectors), axis=0), range(vectors.shape[1])]
-    )
-    vectors = vectors * np.where(signs == 0, 1, signs)
-    coords = vectors * np.sqrt(np.clip(values, 0, None))
+    values, vectors = np.linalg.eigh((b + b.T) / 2)
+    values, axes = _canonical_axes(values, vectors, n_components)
+    coords = axes * np.sqrt(values)
     if coords.shape[1] < n_components:
         coords = np.pad(coords, ((0, 0), (0, n_components - coords.shape[1])))
     return coords
+
+
+def _canonical_axes(values, vectors, n_components: int, rtol: float = 1e-9):
+    """The top eigenvectors of a symmetric matrix, chosen the same way on every machine.
+
+    ``eigh`` returns each eigenvector only up to its sign, and for a repeated
+    eigenvalue any rotation of a basis of its eigenspace: which one depends on the
+    LAPACK/BLAS kernel (and so on the CPU). The eigenspace itself, through its
+    projector ``P = V V^T``, does not. So eigenvalues within ``rtol`` (relative to
+    the largest) are grouped, and each group's axes are the Gram-Schmidt
+    orthonormalisation of ``P e_1, P e_2, ...``: the same vectors, with the same
+    signs, whatever basis ``eigh`` returned. Eigenvalues that are not clearly
+    positive (rounding noise, or a non-Euclidean distance matrix) count as zero, so
+    their axes contribute nothing and their (arbitrary) directions do not matter.
+    """
+    scale = max(float(np.abs(values).max()), np.finfo(float).tiny)
+    values = np.where(values > rtol * scale, values, 0.0)
+    order = np.argsort(-values, kind="stable")
+    values, vectors = values[order], vectors[:, order]
+    keep = min(n_components, values.size)
+    axes = np.zeros((vectors.shape[0], keep))
+    start = 0
+    while start < keep:
+        stop = start + 1
+        while stop < values.size and values[start] - values[stop] <= rtol * scale:
+            stop += 1
+        if values[start] > 0:
+            group = vectors[:, start:stop]
+            projector = group @ group.T
+            basis: list[np.ndarray] = []
+            for column in projector.T:
+                residual = column - sum((q @ column) * q for q in basis)
+                norm = np.linalg.norm(residual)
+                if norm > 1e-6:
+                    basis.append(residual / norm)
+                if len(basis) == stop - start:
+                    break
+            axes[:, start:stop] = np.stack(basis, axis=1)[:, : keep - start]
+        start = stop
+    return values[:keep], axes
 
 
 def latent_factor_data(

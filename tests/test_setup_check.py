@@ -67,5 +67,11 @@ def test_smoke_train_passes_and_validates():
         setup_check.smoke_train(num_epochs=0)
 
 
-def test_smoke_train_fails_honestly_when_untrained():
-    assert not setup_check.smoke_train(num_epochs=1)["passed"]
+def test_smoke_train_fails_honestly_when_untrained(monkeypatch):
+    """With optimiser steps that change nothing, 60 epochs must not count as a pass."""
+    import torch
+
+    monkeypatch.setattr(torch.optim.Adam, "step", lambda self, closure=None: None)
+    result = setup_check.smoke_train(num_epochs=60)
+    assert not result["passed"], result
+    assert result["message"] != "smoke training passed"

@@ -33,6 +33,7 @@ PINNED_VARS = (
     "MKL_ENABLE_INSTRUCTIONS",
     "MKL_CBWR",
     "ONEDNN_MAX_CPU_ISA",
+    "NPY_DISABLE_CPU_FEATURES",
     "OMP_NUM_THREADS",
     "MKL_NUM_THREADS",
     "OPENBLAS_NUM_THREADS",
@@ -124,7 +125,7 @@ def main() -> int:
                 f"{setting:20s} {Path(notebook).name:36s} {elapsed:6.1f} s  {verdict}"
             )
             sys.stdout.flush()
-    print(f"make claims: {len(jobs) - failures} passed, {failures} failed")
+    print(f"claims: {len(jobs) - failures} passed, {failures} failed")
     return 1 if failures else 0
 
 

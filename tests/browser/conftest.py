@@ -1,7 +1,8 @@
 """Fixtures of the real-browser tests (`make browser`): the built site over HTTP, Chromium.
 
-Playwright drives Debian's Chromium (``.ci/run`` installs it): Playwright's own browser
-download needs network access the course's machines do not have.
+Playwright drives a system Chromium (`make test` installs Debian's where it can, see
+``tools/chromium.py``): Playwright's own browser download needs network access the
+course's machines do not have.
 """
 
 from __future__ import annotations
@@ -9,8 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import os
-import shutil
+import importlib.util
 import threading
 from pathlib import Path
 
@@ -22,15 +22,16 @@ SCREENSHOTS = ROOT / "_build" / "screenshots"
 
 
 def chromium_path() -> str:
-    for name in (
-        os.environ.get("CHROMIUM"),
-        "chromium",
-        "chromium-browser",
-        "google-chrome",
-    ):
-        if name and shutil.which(name):
-            return shutil.which(name)
-    pytest.fail("Chromium not found: install Debian's chromium (`.ci/run` does)")
+    """The browser ``tools/chromium.py`` finds (the same lookup as `make test`'s)."""
+    spec = importlib.util.spec_from_file_location(
+        "chromium", ROOT / "tools" / "chromium.py"
+    )
+    chromium = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(chromium)
+    path = chromium.find()
+    if path is None:
+        pytest.fail(chromium.HOW_TO)
+    return path
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

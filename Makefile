@@ -28,13 +28,13 @@ ONE_THREAD := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 NBVAL := $(BIN)/python -m pytest --nbval -p no:cacheprovider --nbval-current-env -o testpaths=
 
 .DEFAULT_GOAL := help
-.PHONY: help env test unit lint nbval nbval-1thread student-test claims book book-strict browser lab-test lab execute student bench lock clean
+.PHONY: help env test check unit lint nbval nbval-1thread student-test claims book book-strict browser lab-test lab execute student bench lock clean
 
 help:  ## list the commands
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock pyproject.toml
-	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if v in [(3, 11), (3, 12)] else "Python 3.11 or 3.12 is needed, found %d.%d; set PYTHON=..." % v)'
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if v == (3, 11) else "Python 3.11 is needed (the only version the course is tested on), found %d.%d; set PYTHON=python3.11" % v)'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -r requirements.lock
@@ -55,6 +55,10 @@ test: $(STAMP)  ## run everything: unit tests, lint, notebooks (nbval, also sing
 	else \
 	  echo "make test: failed: no Chromium, and CI=true needs the browser tests"; exit 1; \
 	fi
+
+check: $(STAMP)  ## the fast tier while working on the course: unit tests not marked slow, and lint (well under a minute)
+	$(BIN)/python -m pytest -q -m "not slow" tests --ignore=tests/browser
+	$(MAKE) --no-print-directory lint
 
 unit: $(STAMP)  ## unit tests of helpers/ and of the environment files
 	$(BIN)/python -m pytest tests --ignore=tests/browser

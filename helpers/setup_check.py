@@ -39,7 +39,7 @@ REQUIRED = [
 ]
 
 #: Python versions the lock is tested with (CI) or known to install.
-SUPPORTED_PYTHONS = ((3, 11), (3, 12))
+SUPPORTED_PYTHONS = ((3, 11),)
 
 FIX_INSTALL = (
     "from the repository root run `make lab` (it creates .venv from requirements.lock), "

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +69,7 @@ def test_every_top_level_requirement_is_locked():
             )
 
 
+@pytest.mark.lock
 def test_lock_pins_the_versions_the_course_is_built_on():
     pins = lock_pins()
     assert pins["torch"] == "2.13.0"
@@ -75,6 +77,7 @@ def test_lock_pins_the_versions_the_course_is_built_on():
     assert pins["jupyter-book"].startswith("1.")
 
 
+@pytest.mark.lock
 def test_installed_versions_match_lock():
     from importlib.metadata import version
 

@@ -56,6 +56,8 @@ out["citation_edges"] = graph.edge_index.numpy()
 np.savez(sys.argv[1], **out)
 """
 
+pytestmark = pytest.mark.slow  # 12 fresh processes
+
 #: At least the kernels the reproducibility issue names, plus this machine's own.
 KERNELS = [None, "Haswell", "SkylakeX", "Sandybridge", "Prescott", "Zen"]
 

@@ -20,7 +20,9 @@ from pathlib import Path
 
 NBVAL_FAILED = re.compile(r"^FAILED (notebooks/[^:]+\.ipynb)::Cell (\d+)", re.M)
 UNIT_FAILED = re.compile(r"^FAILED (tests/\S+)", re.M)
-CLAIM_BROKEN = re.compile(r"^(\S+)\s+(\S+\.ipynb)\s+[\d.]+ s\s+CLAIM BROKEN: (.*)$", re.M)
+CLAIM_BROKEN = re.compile(
+    r"^(\S+)\s+(\S+\.ipynb)\s+[\d.]+ s\s+CLAIM BROKEN: (.*)$", re.M
+)
 SUMMARY = re.compile(r"^=+ (.*(passed|failed|error).*) =+$", re.M)
 
 
@@ -35,7 +37,10 @@ def summary_line(log: str) -> str:
 
 
 def report(folder: Path) -> str:
-    lines = ["# Drift report: the course against the newest torch / torch_geometric", ""]
+    lines = [
+        "# Drift report: the course against the newest torch / torch_geometric",
+        "",
+    ]
     versions = read(folder, "versions.txt")
     lines += ["## Versions", "", "```", (versions or "not recorded").strip(), "```", ""]
 

@@ -10,7 +10,8 @@ vectorised kernels, MKL/oneDNN instruction sets, thread counts), and fails if an
 raises, i.e. if a claim breaks.
 
 Usage: python tools/claims.py [NOTEBOOK ...]       (default: notebooks/*.ipynb)
-       python tools/claims.py --settings native,prescott NOTEBOOK ...
+       python tools/claims.py --settings native,prescott-1thread NOTEBOOK ...
+       python tools/claims.py --list [NOTEBOOK ...]   (print each chapter's claims)
        python tools/claims.py --one NOTEBOOK          (internal: one run, in this env)
 """
 
@@ -79,8 +80,40 @@ def run_one(path: str) -> None:
     ).execute()
 
 
+def claims_of(path: str) -> list[str]:
+    """The messages of the ``assert`` statements in a notebook's claims cells."""
+    import ast
+
+    import nbformat
+
+    messages = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type != "code" or "remove-cell" not in cell.metadata.get(
+            "tags", []
+        ):
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Assert):
+                message = node.msg
+                if isinstance(message, ast.Constant):
+                    messages.append(str(message.value))
+                elif isinstance(message, ast.JoinedStr):
+                    messages.append(
+                        "".join(
+                            str(v.value) if isinstance(v, ast.Constant) else "..."
+                            for v in message.values
+                        )
+                    )
+                else:
+                    messages.append(ast.unparse(node.test))
+    return messages
+
+
 def check(notebook: str, setting: str) -> tuple[str, str, float, str]:
     env = {k: v for k, v in os.environ.items() if k not in PINNED_VARS}
+    # several kernels share the cores: let idle OpenMP threads sleep instead of
+    # spinning (scheduling only, no effect on the numbers)
+    env["OMP_WAIT_POLICY"] = "PASSIVE"
     env.update(SETTINGS[setting])
     start = time.perf_counter()
     result = subprocess.run(
@@ -106,11 +139,18 @@ def main() -> int:
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--settings", default=",".join(SETTINGS))
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--list", action="store_true")
     args = parser.parse_args()
     if args.one:
         run_one(args.one)
         return 0
     notebooks = args.notebooks or sorted(str(p) for p in ROOT.glob("notebooks/*.ipynb"))
+    if args.list:
+        for notebook in notebooks:
+            print(f"{Path(notebook).stem}:")
+            for message in claims_of(notebook) or ["(no claims)"]:
+                print(f"  - {message}")
+        return 0
     settings = args.settings.split(",")
     unknown = set(settings) - set(SETTINGS)
     if unknown:

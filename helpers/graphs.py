@@ -424,7 +424,7 @@ def kernel_graph(X, sigma: float | None = None, max_nodes: int = 5000):
     weight ``exp(-d ** 2 / (2 * sigma ** 2))`` for Euclidean distance ``d``. This is
     the course's one deliberately dense graph, because chapter 5 is about this
     matrix (attention on a fully connected graph): it builds the ``n x n`` distance
-    matrix, and its time and memory grow with ``n ** 2`` (about 1 GB at the default
+    matrix, and its time and memory grow with ``n ** 2`` (about 2 GB at the default
     ``max_nodes``), hence ``max_nodes``. For a graph of many cells use
     :func:`knn_graph`.
 

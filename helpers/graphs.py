@@ -499,13 +499,12 @@ def fuse_graphs(graphs, num_nodes: int):
         For no graphs, an ``edge_index`` that is not ``2 x E``, a node id outside
         ``[0, num_nodes)``, or weights that do not match the edges or are negative.
     """
-    import scipy.sparse as sp
     import torch
 
     graphs = list(graphs)
     if not graphs:
         raise ValueError("graphs must contain at least one graph")
-    total = sp.csr_matrix((num_nodes, num_nodes))
+    keys, weights = [], []
     for i, (edge_index, edge_weight) in enumerate(graphs):
         ei = as_numpy(edge_index)
         if ei.ndim != 2 or ei.shape[0] != 2:
@@ -519,14 +518,11 @@ def fuse_graphs(graphs, num_nodes: int):
             raise ValueError(f"graph {i}: {w.size} weights for {ei.shape[1]} edges")
         if (w < 0).any():
             raise ValueError(f"graph {i}: edge weights must be non-negative")
-        total = total + sp.csr_matrix(
-            (w.astype(np.float64), (ei[0], ei[1])), shape=(num_nodes, num_nodes)
-        )
-    fused = (total / len(graphs)).tocoo()
-    keep = fused.data > 0
-    rows, cols, weights = fused.row[keep], fused.col[keep], fused.data[keep]
-    order = np.lexsort((cols, rows))
-    return (
-        _to_edge_index(rows[order], cols[order]),
-        torch.from_numpy(weights[order].astype(np.float32)),
-    )
+        keys.append(ei[0].astype(np.int64) * num_nodes + ei[1])
+        weights.append(w.astype(np.float64))
+    # one key per edge (source * n + target): sorted, summed in the order of the graphs
+    edges, where = np.unique(np.concatenate(keys), return_inverse=True)
+    fused = np.bincount(where, weights=np.concatenate(weights)) / len(graphs)
+    keep = fused > 0
+    rows, cols = np.divmod(edges[keep], num_nodes)
+    return _to_edge_index(rows, cols), torch.from_numpy(fused[keep].astype(np.float32))

@@ -316,3 +316,23 @@ def test_builders_never_allocate_n_by_n(metric):
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 8 * n * n / 4, f"peak {peak / 1e6:.0f} MB: an n x n matrix?"
+
+
+def test_fuse_graphs_equals_dense_average():
+    from helpers.graphs import fuse_graphs
+
+    n, rng = 30, np.random.default_rng(6)
+    graphs, dense = [], np.zeros((3, n, n))
+    for g in range(3):
+        keys = np.unique(rng.integers(0, n * n, 200))
+        ei = torch.from_numpy(np.stack([keys // n, keys % n]))
+        w = None if g == 1 else torch.rand(keys.size, dtype=torch.float64)
+        w_dense = np.ones(keys.size) if w is None else w.numpy()
+        dense[g][keys // n, keys % n] = w_dense
+        graphs.append((ei, w))
+    ei, w = fuse_graphs(graphs, n)
+    mean = dense.mean(axis=0)
+    rows, cols = np.nonzero(mean)  # row-major: sorted by source, then target
+    assert ei.tolist() == [rows.tolist(), cols.tolist()]
+    np.testing.assert_allclose(w.numpy(), mean[rows, cols], rtol=1e-6)
+    assert w.dtype == torch.float32

@@ -1,9 +1,14 @@
 """Building and measuring graphs from feature matrices, without dense n x n matrices.
 
 Introduced in chapter 3 (``03_better_data.ipynb``): :func:`threshold_graph`,
-:func:`knn_graph`, :func:`edge_homophily`, :func:`node_degrees`. Every builder uses
-scikit-learn's neighbour search, whose memory grows with the number of edges (it
-works through the samples in chunks), never with ``n ** 2``.
+:func:`knn_graph`, :func:`edge_homophily`, :func:`node_degrees`. Every builder but
+:func:`kernel_graph` (chapter 5's fully connected graph, dense on purpose) uses
+scikit-learn's exact neighbour search, whose memory grows with the number of edges (it
+works through the samples in chunks), never with ``n ** 2``. Cosine similarity is
+searched as the Euclidean distance between rows scaled to length 1
+(``|u - v|^2 = 2 - 2 cos(u, v)``), so it is as fast as the Euclidean search and finds
+the same neighbours. Ties (equal distances, e.g. duplicated samples) go to the lower
+sample index, whatever the search algorithm or the BLAS kernel.
 """
 
 from __future__ import annotations
@@ -47,6 +52,100 @@ def _check_metric(metric: str) -> None:
         raise ValueError(f"metric must be one of {_METRICS}, got {metric!r}")
 
 
+def _unit_rows(X: np.ndarray, name: str = "X") -> np.ndarray:
+    """Rows scaled to length 1, so that ``|u - v|^2 = 2 - 2 cos(u, v)``."""
+    norms = np.sqrt(np.einsum("ij,ij->i", X, X))
+    zero = np.flatnonzero(norms == 0)
+    if zero.size:
+        raise ValueError(
+            f"{name} has {zero.size} all-zero rows (the first is sample {zero[0]}): "
+            "cosine similarity is undefined for them; drop them, or use "
+            "metric='euclidean'"
+        )
+    return X / norms[:, None]
+
+
+def _pair_sq(Z: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Squared distances between rows ``a[i]`` and ``b[i]``, by the direct formula."""
+    out = np.empty(len(a))
+    step = max(1, 2**22 // max(Z.shape[1], 1))
+    for s in range(0, len(a), step):
+        diff = Z[a[s : s + step]] - Z[b[s : s + step]]
+        out[s : s + step] = (diff * diff).sum(axis=1)
+    return out
+
+
+def _tolerance(Z: np.ndarray) -> float:
+    """Above the rounding error of a squared distance computed as |u|^2 - 2 u.v + |v|^2."""
+    scale = float(np.einsum("ij,ij->i", Z, Z).max(initial=0.0))
+    return 16 * (Z.shape[1] + 2) * np.finfo(float).eps * scale
+
+
+def _exact_neighbours(Z, rows, k, bound, tol):
+    """The k nearest other rows of ``Z`` for ``rows``, ties to the lower index, by brute
+    force in chunks: candidates within ``bound`` (squared) are re-measured by the direct
+    formula, sorted by (distance, index)."""
+    n = Z.shape[0]
+    norms = np.einsum("ij,ij->i", Z, Z)
+    out_idx = np.empty((len(rows), k), dtype=np.int64)
+    out_sq = np.empty((len(rows), k))
+    step = max(1, 2**22 // n)
+    for s in range(0, len(rows), step):
+        r = rows[s : s + step]
+        approx = norms[r, None] - 2 * (Z[r] @ Z.T) + norms[None, :]
+        approx[np.arange(len(r)), r] = np.inf  # not the sample itself
+        kth = np.partition(approx, k - 1, axis=1)[:, k - 1]  # at least k candidates
+        cutoff = np.maximum(bound[s : s + step], kth) + 2 * tol
+        query, cand = np.nonzero(approx <= cutoff[:, None])
+        sq = _pair_sq(Z, r[query], cand)
+        order = np.lexsort((cand, sq, query))
+        query, cand, sq = query[order], cand[order], sq[order]
+        take = np.searchsorted(query, np.arange(len(r)))[:, None] + np.arange(k)
+        out_idx[s : s + step], out_sq[s : s + step] = cand[take], sq[take]
+    return out_idx, out_sq
+
+
+def _neighbours(Z: np.ndarray, k: int, rows=None, search=None):
+    """The ``k`` nearest other rows of ``Z`` (Euclidean) for each of ``rows`` (all by default).
+
+    Exact, through scikit-learn's search with ``algorithm="auto"`` (a k-d tree in up
+    to 15 dimensions, else a chunked brute-force pass: what ``kneighbors_graph``
+    picks). Ties, up to rounding, go to the lower sample index: where the k-th and
+    the (k+1)-th distance of a sample agree to rounding, its neighbours are
+    re-measured exactly (:func:`_exact_neighbours`), so the result does not depend
+    on the search algorithm or the BLAS kernel.
+
+    Returns
+    -------
+    index : ndarray of int64, distance : ndarray
+        ``len(rows) x k`` each, nearest first.
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    n = Z.shape[0]
+    rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
+    extra = min(k + 1, n - 1)  # one neighbour more than asked, to see ties at the k-th
+    if search is None:
+        search = NearestNeighbors(n_neighbors=extra + 1).fit(Z)
+    dist, idx = search.kneighbors(Z[rows], n_neighbors=extra + 1)
+    # drop the sample itself or, where duplicates crowd it out, the farthest
+    is_self = idx == rows[:, None]
+    is_self[~is_self.any(axis=1), -1] = True
+    dist = dist[~is_self].reshape(len(rows), extra)
+    idx = idx[~is_self].reshape(len(rows), extra).astype(np.int64)
+    tol = _tolerance(Z)
+    sq = dist * dist
+    if extra > k:
+        tied = np.flatnonzero(sq[:, k] - sq[:, k - 1] <= tol)
+    else:
+        tied = np.empty(0, dtype=np.int64)
+    idx, dist = idx[:, :k], dist[:, :k]
+    if tied.size:
+        exact_idx, exact_sq = _exact_neighbours(Z, rows[tied], k, sq[tied, k - 1], tol)
+        idx[tied], dist[tied] = exact_idx, np.sqrt(exact_sq)
+    return idx, dist
+
+
 def _symmetric_edges(rows, cols, values, num_nodes):
     """Union of the directed edges and their reverses, without duplicates, sorted."""
     src = np.concatenate([rows, cols])
@@ -72,7 +171,10 @@ def threshold_graph(
 
     The graph of the original lab, introduced in chapter 3. Edge weights are
     ``weight_base ** similarity``; every sample left without a neighbour is joined
-    to its most similar sample, so no node is isolated.
+    to its most similar sample (the lower index among equally similar ones), so no
+    node is isolated. A radius search on the rows scaled to length 1 (similarity at
+    least ``t`` is distance at most ``sqrt(2 - 2 t)``): no ``n x n`` matrix, memory
+    grows with the number of edges.
 
     Parameters
     ----------
@@ -97,8 +199,9 @@ def threshold_graph(
     Raises
     ------
     ValueError
-        For a matrix that is not 2-D, has fewer than 2 samples or non-finite
-        values; a threshold outside ``[-1, 1]``; another metric; a base ``<= 0``.
+        For a matrix that is not 2-D, has fewer than 2 samples, non-finite values
+        or an all-zero row (no cosine for it); a threshold outside ``[-1, 1]``;
+        another metric; a base ``<= 0``.
     """
     import torch
     from sklearn.neighbors import NearestNeighbors
@@ -115,23 +218,25 @@ def threshold_graph(
     if weight_base is not None and weight_base <= 0:
         raise ValueError(f"weight_base must be > 0 or None, got {weight_base}")
     n = X.shape[0]
-    search = NearestNeighbors(
-        radius=1.0 - threshold + 1e-12, metric="cosine", algorithm="brute"
-    )
-    search.fit(X)
-    graph = search.radius_neighbors_graph(mode="distance", sort_results=True)
+    Z = _unit_rows(X)
+    # cos(u, v) >= t  <=>  |u - v|^2 <= 2 (1 - t) for unit rows: a Euclidean radius
+    # search, chunked (memory grows with the edges), with the old 1e-12 margin
+    limit = 2 * (1.0 - threshold + 1e-12)
+    search = NearestNeighbors(radius=np.sqrt(limit + _tolerance(Z)), n_neighbors=2)
+    search.fit(Z)
+    graph = search.radius_neighbors_graph(mode="distance")  # without each sample itself
     rows = np.repeat(np.arange(n), np.diff(graph.indptr))
-    cols, sims = graph.indices.astype(np.int64), 1.0 - graph.data
+    cols, sq = graph.indices.astype(np.int64), graph.data**2
+    keep = sq <= limit
+    rows, cols, sims = rows[keep], cols[keep], 1.0 - sq[keep] / 2
     if connect_isolated:
         lonely = np.setdiff1d(np.arange(n), rows)
         if lonely.size:
-            dist, idx = search.kneighbors(X[lonely], n_neighbors=2)
-            # the first hit is normally the sample itself; take the nearest other sample
-            other = np.where(idx[:, 0] == lonely, idx[:, 1], idx[:, 0])
-            other_dist = np.where(idx[:, 0] == lonely, dist[:, 1], dist[:, 0])
+            # the most similar other sample (ties to the lower index)
+            other, dist = _neighbours(Z, 1, rows=lonely, search=search)
             rows = np.concatenate([rows, lonely])
-            cols = np.concatenate([cols, other])
-            sims = np.concatenate([sims, 1.0 - other_dist])
+            cols = np.concatenate([cols, other[:, 0]])
+            sims = np.concatenate([sims, 1.0 - dist[:, 0] ** 2 / 2])
     rows, cols, sims = _symmetric_edges(rows, cols, sims, n)
     keep = rows != cols
     edge_index = _to_edge_index(rows[keep], cols[keep])
@@ -154,6 +259,12 @@ def knn_graph(
     to its ``k`` nearest other samples; with ``symmetric=True`` the reverse edges are
     added too (the union), so degrees are ``>= k``. Memory grows with ``n * k``.
 
+    The search is exact and as fast as scikit-learn's ``kneighbors_graph``: a k-d
+    tree in up to 15 dimensions, else a chunked brute-force pass (scikit-learn's
+    ``algorithm="auto"``). For ``metric="cosine"`` it runs on the rows scaled to
+    length 1, where the Euclidean order is the cosine order. Among samples at the
+    same distance (up to rounding), the lower index is the nearer.
+
     Parameters
     ----------
     X : array-like
@@ -161,7 +272,7 @@ def knn_graph(
     k : int
         Neighbours per sample, ``1 <= k < n_samples``.
     metric : {"cosine", "euclidean"}
-        Distance used to rank neighbours.
+        Distance used to rank neighbours; cosine distance is ``1 - cos(u, v)``.
     symmetric : bool
         Add the reverse of every edge (an undirected graph in PyG's convention).
     self_loops : bool
@@ -181,10 +292,11 @@ def knn_graph(
     ------
     ValueError
         If ``X`` is not a finite 2-D matrix of at least 2 samples, ``k`` is not in
-        ``[1, n_samples)``, or ``metric`` is unknown.
+        ``[1, n_samples)``, ``metric`` is unknown, or ``metric="cosine"`` and a row
+        of ``X`` is all zeros (its cosine similarity is undefined: drop it, or use
+        ``metric="euclidean"``).
     """
     import torch
-    from sklearn.neighbors import NearestNeighbors
 
     X = _check_features(X)
     _check_metric(metric)
@@ -193,11 +305,13 @@ def knn_graph(
         raise ValueError(
             f"k must be an integer with 1 <= k < n_samples ({n}), got {k!r}"
         )
-    algorithm = "brute" if metric == "cosine" else "auto"
-    search = NearestNeighbors(n_neighbors=k, metric=metric, algorithm=algorithm).fit(X)
-    dist, idx = search.kneighbors()  # excludes each sample itself
+    # cosine: the Euclidean search on unit rows finds the same neighbours, as fast
+    Z = _unit_rows(X) if metric == "cosine" else X
+    idx, dist = _neighbours(Z, k)
     rows = np.repeat(np.arange(n), k)
-    cols, dists = idx.reshape(-1).astype(np.int64), dist.reshape(-1)
+    cols, dists = idx.reshape(-1), dist.reshape(-1)
+    if metric == "cosine":
+        dists = dists * dists / 2  # 1 - cos(u, v) = |u - v|^2 / 2 for unit vectors
     if symmetric:
         rows, cols, dists = _symmetric_edges(rows, cols, dists, n)
     if self_loops:
@@ -308,8 +422,11 @@ def kernel_graph(X, sigma: float | None = None, max_nodes: int = 5000):
 
     Every pair of samples (self loops included, ``n ** 2`` edges) is joined with
     weight ``exp(-d ** 2 / (2 * sigma ** 2))`` for Euclidean distance ``d``. This is
-    the course's one deliberately dense graph: its memory grows with ``n ** 2``,
-    hence ``max_nodes``.
+    the course's one deliberately dense graph, because chapter 5 is about this
+    matrix (attention on a fully connected graph): it builds the ``n x n`` distance
+    matrix, and its time and memory grow with ``n ** 2`` (about 2 GB at the default
+    ``max_nodes``), hence ``max_nodes``. For a graph of many cells use
+    :func:`knn_graph`.
 
     Parameters
     ----------
@@ -382,13 +499,12 @@ def fuse_graphs(graphs, num_nodes: int):
         For no graphs, an ``edge_index`` that is not ``2 x E``, a node id outside
         ``[0, num_nodes)``, or weights that do not match the edges or are negative.
     """
-    import scipy.sparse as sp
     import torch
 
     graphs = list(graphs)
     if not graphs:
         raise ValueError("graphs must contain at least one graph")
-    total = sp.csr_matrix((num_nodes, num_nodes))
+    keys, weights = [], []
     for i, (edge_index, edge_weight) in enumerate(graphs):
         ei = as_numpy(edge_index)
         if ei.ndim != 2 or ei.shape[0] != 2:
@@ -402,14 +518,11 @@ def fuse_graphs(graphs, num_nodes: int):
             raise ValueError(f"graph {i}: {w.size} weights for {ei.shape[1]} edges")
         if (w < 0).any():
             raise ValueError(f"graph {i}: edge weights must be non-negative")
-        total = total + sp.csr_matrix(
-            (w.astype(np.float64), (ei[0], ei[1])), shape=(num_nodes, num_nodes)
-        )
-    fused = (total / len(graphs)).tocoo()
-    keep = fused.data > 0
-    rows, cols, weights = fused.row[keep], fused.col[keep], fused.data[keep]
-    order = np.lexsort((cols, rows))
-    return (
-        _to_edge_index(rows[order], cols[order]),
-        torch.from_numpy(weights[order].astype(np.float32)),
-    )
+        keys.append(ei[0].astype(np.int64) * num_nodes + ei[1])
+        weights.append(w.astype(np.float64))
+    # one key per edge (source * n + target): sorted, summed in the order of the graphs
+    edges, where = np.unique(np.concatenate(keys), return_inverse=True)
+    fused = np.bincount(where, weights=np.concatenate(weights)) / len(graphs)
+    keep = fused > 0
+    rows, cols = np.divmod(edges[keep], num_nodes)
+    return _to_edge_index(rows, cols), torch.from_numpy(fused[keep].astype(np.float32))

@@ -158,3 +158,181 @@ def test_edge_homophily_weighted():
         edge_homophily(ei, y, torch.tensor([1.0, -1.0, 1.0, 1.0]))
     with pytest.raises(ValueError, match="edge_weight"):
         edge_homophily(ei, y, torch.tensor([0.0, 0.0, 0.0, 5.0]))  # no weight off loops
+
+
+# --- issue 18: fast exact builders, checked edge for edge against brute force ---------
+
+
+def reference_knn(X, k, metric):
+    """Brute force over the full distance matrix: k nearest others, ties to the lower index."""
+    Z = np.asarray(X, dtype=float)
+    if metric == "cosine":
+        Z = Z / np.linalg.norm(Z, axis=1, keepdims=True)
+    sq = ((Z[:, None] - Z[None]) ** 2).sum(-1)
+    np.fill_diagonal(sq, np.inf)
+    n = len(Z)
+    idx = np.array([np.lexsort((np.arange(n), row))[:k] for row in sq])
+    d = sq[np.arange(n)[:, None], idx]
+    return idx, (d / 2 if metric == "cosine" else np.sqrt(d))
+
+
+def old_knn_graph(X, k, metric):
+    """The implementation before issue 18 (cosine by brute force), directed edges."""
+    from sklearn.neighbors import NearestNeighbors
+
+    X = np.asarray(X, dtype=float)
+    algorithm = "brute" if metric == "cosine" else "auto"
+    search = NearestNeighbors(n_neighbors=k, metric=metric, algorithm=algorithm)
+    dist, idx = search.fit(X).kneighbors()
+    return idx, dist
+
+
+def old_threshold_graph(X, threshold, weight_base=1.7):
+    """The threshold graph before issue 18 (brute-force cosine radius search)."""
+    from sklearn.neighbors import NearestNeighbors
+
+    X = np.asarray(X, dtype=float)
+    n = len(X)
+    search = NearestNeighbors(
+        radius=1.0 - threshold + 1e-12, metric="cosine", algorithm="brute"
+    ).fit(X)
+    graph = search.radius_neighbors_graph(mode="distance")
+    rows = np.repeat(np.arange(n), np.diff(graph.indptr))
+    cols, sims = graph.indices.astype(np.int64), 1.0 - graph.data
+    lonely = np.setdiff1d(np.arange(n), rows)
+    if lonely.size:
+        dist, idx = search.kneighbors(X[lonely], n_neighbors=2)
+        other = np.where(idx[:, 0] == lonely, idx[:, 1], idx[:, 0])
+        other_dist = np.where(idx[:, 0] == lonely, dist[:, 1], dist[:, 0])
+        rows, cols = np.r_[rows, lonely], np.r_[cols, other]
+        sims = np.r_[sims, 1.0 - other_dist]
+    src, dst = np.r_[rows, cols], np.r_[cols, rows]
+    keys, first = np.unique(src * n + dst, return_index=True)
+    keep = keys // n != keys % n
+    return (
+        np.stack([keys // n, keys % n])[:, keep],
+        weight_base ** np.r_[sims, sims][first][keep],
+    )
+
+
+def tie_datasets():
+    """Random data, and data full of exact ties: duplicated rows, rows scaled by 2
+    (the same direction, exactly), and small integers (many equal distances)."""
+    rng = np.random.default_rng(1)
+    base = rng.normal(size=(30, 5))
+    return {
+        "normal": rng.normal(size=(50, 7)),
+        "duplicates": np.vstack([base, base[:12], base[:5]]),
+        "scaled": np.vstack([base, 2 * base[:10], 4 * base[:3]]),
+        "integers": rng.integers(1, 4, size=(60, 4)).astype(float),
+        "axes": np.vstack([np.eye(4), 2 * np.eye(4), np.ones((2, 4))]),
+    }
+
+
+@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
+@pytest.mark.parametrize("name", list(tie_datasets()))
+@pytest.mark.parametrize("k", [1, 3, 8])
+def test_knn_graph_equals_brute_force_with_ties(metric, name, k):
+    X = tie_datasets()[name]
+    n = len(X)
+    ei, dist = knn_graph(X, k, metric=metric, symmetric=False, return_distance=True)
+    idx, d = reference_knn(X, k, metric)
+    assert ei[0].tolist() == np.repeat(np.arange(n), k).tolist()
+    got = ei[1].numpy().reshape(n, k)
+    # the same neighbours for every sample (ties to the lower index), nearest first
+    assert [sorted(r) for r in got.tolist()] == [sorted(r) for r in idx.tolist()]
+    dist = dist.numpy().reshape(n, k)
+    assert (np.diff(dist, axis=1) >= -1e-6).all()
+    np.testing.assert_allclose(dist, np.sort(d, axis=1), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
+@pytest.mark.parametrize("shape", [(300, 5), (300, 30)])  # a tree, and brute force
+def test_knn_graph_identical_to_old_implementation(metric, shape):
+    X = np.random.default_rng(2).normal(size=shape)
+    idx, dist = old_knn_graph(X, 10, metric)
+    rows = np.repeat(np.arange(shape[0]), 10)
+    ei, d = knn_graph(X, 10, metric=metric, symmetric=False, return_distance=True)
+    assert torch.equal(ei, torch.tensor(np.stack([rows, idx.ravel()])))
+    np.testing.assert_allclose(d.numpy(), dist.ravel(), rtol=1e-6, atol=1e-7)
+    old = set(zip(rows.tolist(), idx.ravel().tolist(), strict=True))
+    old |= {(b, a) for a, b in old}
+    sym = knn_graph(X, 10, metric=metric)
+    assert edge_set(sym) == old and sym.shape[1] == len(old)
+
+
+def test_knn_graph_all_others_and_float32():
+    X = np.random.default_rng(3).normal(size=(6, 3)).astype(np.float32)
+    ei = knn_graph(X, 5, symmetric=False)
+    assert edge_set(ei) == {(i, j) for i in range(6) for j in range(6) if i != j}
+
+
+def test_knn_graph_cosine_rejects_zero_rows():
+    X = np.random.default_rng(4).normal(size=(10, 3))
+    X[[3, 7]] = 0.0
+    with pytest.raises(ValueError, match="zero"):
+        knn_graph(X, 2)
+    with pytest.raises(ValueError, match="zero"):
+        threshold_graph(X)
+    assert knn_graph(X, 2, metric="euclidean").shape[0] == 2  # defined there
+
+
+@pytest.mark.parametrize("threshold", [-0.2, 0.3, 0.7, 0.95, 1.0])
+@pytest.mark.parametrize("name", ["normal", "duplicates", "scaled", "integers"])
+def test_threshold_graph_identical_to_old_implementation(threshold, name):
+    X = tie_datasets()[name]
+    expected, weights = old_threshold_graph(X, threshold)
+    ei, w = threshold_graph(X, threshold=threshold)
+    if name != "integers":  # no ties for the most similar sample of an isolated one
+        assert ei.tolist() == expected.tolist()
+        np.testing.assert_allclose(w.numpy(), weights, rtol=1e-6)
+    n = len(X)
+    sim = cosine_sim(X)
+    within = {(i, j) for i in range(n) for j in range(n) if i != j}
+    within = {(i, j) for i, j in within if sim[i, j] >= threshold - 1e-9}
+    assert within <= edge_set(ei)
+    assert (node_degrees(ei, n) >= 1).all()
+    keys = (ei[0] * n + ei[1]).numpy()
+    assert (np.diff(keys) > 0).all()
+
+
+def test_threshold_graph_isolated_ties_go_to_lower_index():
+    # three orthogonal directions: every pair has similarity 0, nothing passes 0.7
+    X = np.array([[1.0, 0, 0], [0, 3.0, 0], [0, 0, 2.0]])
+    ei, _ = threshold_graph(X, threshold=0.7)
+    assert edge_set(ei) == {(0, 1), (1, 0), (2, 0), (0, 2)}
+
+
+@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
+def test_builders_never_allocate_n_by_n(metric):
+    import tracemalloc
+
+    n = 3000
+    X = np.random.default_rng(5).normal(size=(n, 20))
+    tracemalloc.start()
+    knn_graph(X, 15, metric=metric)
+    if metric == "cosine":
+        threshold_graph(X, threshold=0.7)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 8 * n * n / 4, f"peak {peak / 1e6:.0f} MB: an n x n matrix?"
+
+
+def test_fuse_graphs_equals_dense_average():
+    from helpers.graphs import fuse_graphs
+
+    n, rng = 30, np.random.default_rng(6)
+    graphs, dense = [], np.zeros((3, n, n))
+    for g in range(3):
+        keys = np.unique(rng.integers(0, n * n, 200))
+        ei = torch.from_numpy(np.stack([keys // n, keys % n]))
+        w = None if g == 1 else torch.rand(keys.size, dtype=torch.float64)
+        w_dense = np.ones(keys.size) if w is None else w.numpy()
+        dense[g][keys // n, keys % n] = w_dense
+        graphs.append((ei, w))
+    ei, w = fuse_graphs(graphs, n)
+    mean = dense.mean(axis=0)
+    rows, cols = np.nonzero(mean)  # row-major: sorted by source, then target
+    assert ei.tolist() == [rows.tolist(), cols.tolist()]
+    np.testing.assert_allclose(w.numpy(), mean[rows, cols], rtol=1e-6)
+    assert w.dtype == torch.float32

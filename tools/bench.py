@@ -85,8 +85,10 @@ def update_guide() -> None:
         ]
         block += [
             "",
-            "Scaling run (kNN graph with k = 15 on 50 dimensions, then one GCN epoch; "
-            "full table in `_build/bench/scaling.md`):",
+            "Scaling run (every graph builder the chapters call, with its default "
+            "arguments, on 50 dimensions, next to scikit-learn's exact "
+            "`kneighbors_graph(X, 15)`; then one GCN epoch; full table, 10,000 to "
+            "100,000 cells, in `_build/bench/scaling.md`):",
             "",
             *verdicts,
         ]

@@ -64,6 +64,7 @@ _EXPORTS = {
     "fuse_graphs": "graphs",
     "integration_experiment": "integration",
     "view_homophily": "integration",
+    "load_rosmap": "rosmap",
 }
 
 __all__ = sorted(_EXPORTS)

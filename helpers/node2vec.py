@@ -12,6 +12,7 @@ is a drop-in replacement: the constructor arguments and the methods ``forward``,
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import Tensor
 from torch.nn import Embedding
@@ -213,7 +214,8 @@ def _sample_segments(cum: Tensor, start: Tensor, end: Tensor) -> Tensor:
     before = torch.where(start > 0, cum[(start - 1).clamp(min=0)], zero)
     total = cum[(end - 1).clamp(min=0)] - before
     target = before + torch.rand(start.numel(), dtype=cum.dtype) * total
-    idx = torch.searchsorted(cum, target, right=True)
+    # NumPy's search: torch's runs multi-threaded from 200 queries, slow on a busy laptop
+    idx = torch.from_numpy(np.searchsorted(cum.numpy(), target.numpy(), side="right"))
     return torch.minimum(torch.maximum(idx, start), end - 1).clamp(min=0)
 
 
@@ -430,30 +432,28 @@ class Node2Vec(torch.nn.Module):
         """Mean of ``f(z_u . z_v)`` over the pairs (first node ``u``, context node ``v``) of ``rw``.
 
         Mathematically identical to PyG's loss. When the windows touch at most
-        ``_GRAM_LIMIT`` distinct nodes, the pairs are counted first (no gradient
-        needed), and ``f`` is applied once per distinct pair of the nodes' Gram
-        matrix, weighted by its count: on small graphs this is many times faster than
-        one dot product per pair, and gives a sparse gradient with one row per node.
+        ``_GRAM_LIMIT`` distinct nodes, the pairs are counted first (in NumPy: no
+        gradient is needed, and NumPy stays on one thread), and ``f`` is applied once
+        per distinct pair, weighted by its count: on small graphs this is many times
+        faster than one dot product per pair, with a gradient on each node's row.
         """
+        windows = rw.numpy()
+        nodes = np.flatnonzero(np.bincount(windows.ravel(), minlength=self.num_nodes))
+        k = nodes.size
+        if k <= _GRAM_LIMIT:
+            local = np.searchsorted(nodes, windows)  # node id -> position in nodes
+            pair = (local[:, :1] * k + local[:, 1:]).ravel()
+            counts = np.bincount(pair, minlength=k * k)
+            seen = np.flatnonzero(counts)
+            h = self.embedding(torch.from_numpy(nodes))
+            u, v = torch.from_numpy(seen // k), torch.from_numpy(seen % k)
+            scores = (h @ h.T)[u, v]  # a Gram matrix: no large per-pair tensors
+            weight = torch.from_numpy(counts[seen]).to(scores.dtype)
+            return (weight * f(scores)).sum() / pair.size
         start = rw[:, :1].expand(-1, rw.size(1) - 1).reshape(-1)
         context = rw[:, 1:].reshape(-1)
-        # torch.unique without the sort: mark the nodes present, number them in order
-        present = torch.zeros(self.num_nodes, dtype=torch.bool)
-        present[rw.reshape(-1)] = True
-        nodes = present.nonzero().view(-1)
-        k = nodes.numel()
-        if k <= _GRAM_LIMIT:
-            index = torch.cumsum(present, 0) - 1
-            pair = index[start] * k + index[context]
-            counts = torch.bincount(pair, minlength=k * k)
-            seen = counts.nonzero().view(-1)
-            h = self.embedding(nodes)
-            scores = (h[seen // k] * h[seen % k]).sum(dim=-1)
-            weight = counts[seen].to(scores.dtype)
-            return (weight * f(scores)).sum() / start.numel()
-        h_start = self.embedding(start)
-        h_context = self.embedding(context)
-        return f((h_start * h_context).sum(dim=-1)).mean()
+        scores = (self.embedding(start) * self.embedding(context)).sum(dim=-1)
+        return f(scores).mean()
 
     def test(
         self, train_z, train_y, test_z, test_y, solver: str = "lbfgs", **kwargs

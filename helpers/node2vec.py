@@ -91,17 +91,21 @@ def to_csr(edge_index: Tensor, num_nodes: int | None = None) -> tuple[Tensor, Te
 
 
 def _uniform_neighbour(rowptr: Tensor, col: Tensor, cur: Tensor) -> Tensor:
-    """One uniformly chosen neighbour per walker; walkers on isolated nodes stay put."""
-    deg = rowptr[cur + 1] - rowptr[cur]
-    offset = (torch.rand(cur.numel()) * deg).long()
-    # Guard against rand() * deg rounding up to deg in float32.
-    offset = torch.minimum(offset, (deg - 1).clamp(min=0))
-    nxt = (
-        col[(rowptr[cur] + offset).clamp(max=max(col.numel() - 1, 0))]
-        if col.numel()
-        else cur
-    )
-    return torch.where(deg > 0, nxt, cur)
+    """One uniformly chosen neighbour per walker; walkers on isolated nodes stay put.
+
+    The random numbers come from torch (``set_seed``); the arithmetic is NumPy's, which
+    costs less per call than torch's on the few hundred walkers of a small graph.
+    """
+    rowptr_np, col_np, cur_np = rowptr.numpy(), col.numpy(), cur.numpy()
+    first = rowptr_np[cur_np]
+    deg = rowptr_np[cur_np + 1] - first
+    offset = (torch.rand(cur_np.size).numpy() * deg).astype(np.int64)
+    # Guard against rand() * deg rounding up to deg.
+    offset = np.minimum(offset, np.maximum(deg - 1, 0))
+    if col_np.size == 0:
+        return cur.clone()
+    nxt = col_np[np.minimum(first + offset, col_np.size - 1)]
+    return torch.from_numpy(np.where(deg > 0, nxt, cur_np))
 
 
 def random_walk(
@@ -441,7 +445,9 @@ class Node2Vec(torch.nn.Module):
         nodes = np.flatnonzero(np.bincount(windows.ravel(), minlength=self.num_nodes))
         k = nodes.size
         if k <= _GRAM_LIMIT:
-            local = np.searchsorted(nodes, windows)  # node id -> position in nodes
+            position = np.zeros(self.num_nodes, dtype=np.int64)
+            position[nodes] = np.arange(k)
+            local = position[windows]  # node id -> its row in h
             pair = (local[:, :1] * k + local[:, 1:]).ravel()
             counts = np.bincount(pair, minlength=k * k)
             seen = np.flatnonzero(counts)

@@ -37,8 +37,9 @@ def train_node2vec(
 ) -> list[float]:
     """Train a Node2Vec model and return the mean loss of each epoch.
 
-    Introduced in chapter 1. Uses ``SparseAdam`` for a sparse embedding (as PyG's
-    example does) and ``Adam`` otherwise. With ``batch_size=None`` every epoch is a
+    Introduced in chapter 1, which writes this loop out (``zero_grad``, ``loss``,
+    ``backward``, ``step`` over ``model.loader``); this function reuses it. Uses
+    ``SparseAdam`` for a sparse embedding (as PyG's example does) and ``Adam`` otherwise. With ``batch_size=None`` every epoch is a
     single full-batch step over all nodes.
 
     Parameters

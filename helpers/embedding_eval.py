@@ -37,8 +37,9 @@ def train_node2vec(
 ) -> list[float]:
     """Train a Node2Vec model and return the mean loss of each epoch.
 
-    Introduced in chapter 1. Uses ``SparseAdam`` for a sparse embedding (as PyG's
-    example does) and ``Adam`` otherwise. With ``batch_size=None`` every epoch is a
+    Introduced in chapter 1, which writes this loop out (``zero_grad``, ``loss``,
+    ``backward``, ``step`` over ``model.loader``); this function reuses it. Uses
+    ``SparseAdam`` for a sparse embedding (as PyG's example does) and ``Adam`` otherwise. With ``batch_size=None`` every epoch is a
     single full-batch step over all nodes.
 
     Parameters
@@ -205,13 +206,18 @@ def node2vec_experiment(
     seeds: Iterable[int],
     num_epochs: int,
     lr: float,
+    eval_masks: dict | None = None,
     **node2vec_kwargs,
 ) -> tuple[pd.DataFrame, dict[int, np.ndarray]]:
-    """Train Node2Vec once per seed and score each embedding on the held-out nodes.
+    """Train Node2Vec once per seed and score each embedding on held-out nodes.
 
-    Introduced in chapter 1. The test nodes are all nodes outside ``train_mask``.
-    Each embedding is scored twice: as trained (``"raw"``) and with unit-length
-    rows (``"normalised"``, see :func:`l2_normalize`).
+    Introduced in chapter 1, which writes out one training run (the loop of
+    :func:`train_node2vec`) and the scores; this function repeats them over seeds.
+    Each embedding is scored twice: as trained (``"raw"``) and with unit-length rows
+    (``"normalised"``, see :func:`l2_normalize`). For each named set of nodes in
+    ``eval_masks``: the accuracy of a logistic regression fit on ``train_mask`` (see
+    :func:`heldout_accuracy`), and the adjusted Rand index between k-means clusters of
+    all nodes (as many as there are labels) and the labels, on that set's nodes only.
 
     Parameters
     ----------
@@ -224,45 +230,72 @@ def node2vec_experiment(
     seeds : iterable of int
         One training run per seed (``set_seed(seed)`` before each).
     num_epochs, lr :
-        Passed to :func:`train_node2vec` (full batch).
+        Passed to :func:`train_node2vec` (full batch, dense gradients and ``Adam``).
+    eval_masks : dict of str to boolean mask, optional
+        Nodes to score, by name (e.g. ``{"val": val_mask, "test": test_mask}``); each
+        must not overlap ``train_mask``. ``{"test": ~train_mask}`` when omitted.
     **node2vec_kwargs :
         Passed to :class:`Node2Vec` (``embedding_dim``, ``walk_length``, ...).
 
     Returns
     -------
     per_seed : pandas.DataFrame
-        Columns ``seed``, ``embedding`` (``"raw"`` or ``"normalised"``),
-        ``test_accuracy``, ``ari``, ``final_loss``.
+        Columns ``seed``, ``embedding`` (``"raw"`` or ``"normalised"``), then
+        ``<name>_accuracy`` and ``<name>_ari`` for each name of ``eval_masks``, then
+        ``final_loss``.
     embeddings : dict
         Seed -> trained (raw) embedding array ``(num_nodes, embedding_dim)``.
 
     Raises
     ------
     ValueError
-        If ``seeds`` is empty (and as raised by the functions it calls).
+        If ``seeds`` or ``eval_masks`` is empty, a mask has the wrong length (and as
+        raised by the functions it calls, e.g. for a mask that overlaps ``train_mask``).
     """
     seeds = list(seeds)
     if not seeds:
         raise ValueError("seeds must name at least one seed")
+    y_np = as_numpy(y)
     train_mask = torch.as_tensor(train_mask, dtype=torch.bool)
+    if eval_masks is None:
+        eval_masks = {"test": ~train_mask}
+    if not eval_masks:
+        raise ValueError("eval_masks must name at least one set of nodes")
+    masks = {name: as_numpy(mask).astype(bool) for name, mask in eval_masks.items()}
+    train = as_numpy(train_mask).astype(bool)
+    for name, mask in masks.items():
+        if mask.shape != y_np.shape:
+            raise ValueError(
+                f"eval_masks[{name!r}] has {mask.shape[0]} entries, y has {len(y_np)}"
+            )
+        if not mask.any():
+            raise ValueError(f"eval_masks[{name!r}] selects no node")
+        if (mask & train).any():
+            raise ValueError(
+                f"eval_masks[{name!r}] and train_mask overlap: "
+                "a scored node must not be seen in training"
+            )
+    n_clusters = len(np.unique(y_np))
     rows, embeddings = [], {}
     for seed in seeds:
         set_seed(seed)
-        model = Node2Vec(edge_index, num_nodes=len(y), sparse=True, **node2vec_kwargs)
+        model = Node2Vec(edge_index, num_nodes=len(y), **node2vec_kwargs)
         losses = train_node2vec(model, num_epochs=num_epochs, lr=lr)
         z = model().detach().numpy()
         for kind, features in [("raw", z), ("normalised", l2_normalize(z))]:
-            rows.append(
-                {
-                    "seed": seed,
-                    "embedding": kind,
-                    "test_accuracy": heldout_accuracy(
-                        features, y, train_mask, ~train_mask
-                    ),
-                    "ari": cluster_ari(features, y, random_state=seed),
-                    "final_loss": losses[-1],
-                }
-            )
+            # one classifier and one clustering per embedding, scored on every mask
+            classifier = LogisticRegression(max_iter=1000)
+            predicted = classifier.fit(features[train], y_np[train]).predict(features)
+            clusters = KMeans(
+                n_clusters=n_clusters, n_init=10, random_state=seed
+            ).fit_predict(features)
+            row = {"seed": seed, "embedding": kind}
+            for name, mask in masks.items():
+                row[f"{name}_accuracy"] = float((predicted[mask] == y_np[mask]).mean())
+                row[f"{name}_ari"] = float(
+                    adjusted_rand_score(y_np[mask], clusters[mask])
+                )
+            rows.append({**row, "final_loss": losses[-1]})
         embeddings[seed] = z
     return pd.DataFrame(rows), embeddings
 

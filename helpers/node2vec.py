@@ -12,6 +12,7 @@ is a drop-in replacement: the constructor arguments and the methods ``forward``,
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import Tensor
 from torch.nn import Embedding
@@ -90,17 +91,21 @@ def to_csr(edge_index: Tensor, num_nodes: int | None = None) -> tuple[Tensor, Te
 
 
 def _uniform_neighbour(rowptr: Tensor, col: Tensor, cur: Tensor) -> Tensor:
-    """One uniformly chosen neighbour per walker; walkers on isolated nodes stay put."""
-    deg = rowptr[cur + 1] - rowptr[cur]
-    offset = (torch.rand(cur.numel()) * deg).long()
-    # Guard against rand() * deg rounding up to deg in float32.
-    offset = torch.minimum(offset, (deg - 1).clamp(min=0))
-    nxt = (
-        col[(rowptr[cur] + offset).clamp(max=max(col.numel() - 1, 0))]
-        if col.numel()
-        else cur
-    )
-    return torch.where(deg > 0, nxt, cur)
+    """One uniformly chosen neighbour per walker; walkers on isolated nodes stay put.
+
+    The random numbers come from torch (``set_seed``); the arithmetic is NumPy's, which
+    costs less per call than torch's on the few hundred walkers of a small graph.
+    """
+    rowptr_np, col_np, cur_np = rowptr.numpy(), col.numpy(), cur.numpy()
+    first = rowptr_np[cur_np]
+    deg = rowptr_np[cur_np + 1] - first
+    offset = (torch.rand(cur_np.size).numpy() * deg).astype(np.int64)
+    # Guard against rand() * deg rounding up to deg.
+    offset = np.minimum(offset, np.maximum(deg - 1, 0))
+    if col_np.size == 0:
+        return cur.clone()
+    nxt = col_np[np.minimum(first + offset, col_np.size - 1)]
+    return torch.from_numpy(np.where(deg > 0, nxt, cur_np))
 
 
 def random_walk(
@@ -213,28 +218,50 @@ def _sample_segments(cum: Tensor, start: Tensor, end: Tensor) -> Tensor:
     before = torch.where(start > 0, cum[(start - 1).clamp(min=0)], zero)
     total = cum[(end - 1).clamp(min=0)] - before
     target = before + torch.rand(start.numel(), dtype=cum.dtype) * total
-    idx = torch.searchsorted(cum, target, right=True)
+    # NumPy's search: torch's runs multi-threaded from 200 queries, slow on a busy laptop
+    idx = torch.from_numpy(np.searchsorted(cum.numpy(), target.numpy(), side="right"))
     return torch.minimum(torch.maximum(idx, start), end - 1).clamp(min=0)
 
 
+def _walk_table(rowptr, col, start, walk_length, table):
+    """Biased walks with a precomputed table: each walker carries the id of its last edge.
+
+    The moves of edge ``t -> v`` are listed in the order of ``v``'s neighbours, so the
+    ``j``-th move ``v -> x`` is the edge at CSR position ``rowptr[v] + j``: no edge
+    look-up is needed. Same random numbers, hence the same walks, as a look-up.
+    """
+    deg = rowptr[1:] - rowptr[:-1]
+    d = deg[start]
+    offset = torch.minimum((torch.rand(start.numel()) * d).long(), (d - 1).clamp(min=0))
+    edge = (rowptr[start] + offset).clamp(max=max(col.numel() - 1, 0))
+    alive = d > 0
+    cur = torch.where(alive, col[edge], start)
+    walk = [start, cur]
+    for _ in range(walk_length - 1):
+        alive = alive & (deg[cur] > 0)  # a walker stops at a node without out-edges
+        first = table["start"][edge]
+        idx = _sample_segments(table["cum"], first, table["end"][edge])
+        edge = torch.where(alive, rowptr[cur] + idx - first, edge)
+        cur = torch.where(alive, table["moves"][idx], cur)
+        walk.append(cur)
+    return torch.stack(walk, dim=1)
+
+
 def _walk(rowptr, col, start, walk_length, p, q, table):
-    num_nodes = rowptr.numel() - 1
     biased = not (p == 1.0 and q == 1.0)
     if biased and table is None:
         table = _transition_table(rowptr, col, p, q)
-    edge_keys = table["keys"] if table is not None else _edge_keys(rowptr, col)
+    if biased and table is not None:
+        return _walk_table(rowptr, col, start, walk_length, table)
+    edge_keys = _edge_keys(rowptr, col) if biased else None
     walk = [start]
     prev, cur = start, _uniform_neighbour(rowptr, col, start)
     walk.append(cur)
     for _ in range(walk_length - 1):
-        if not biased:
-            nxt = _uniform_neighbour(rowptr, col, cur)
-        elif table is not None:
-            moved, e = _is_edge(edge_keys, prev, cur, num_nodes)
-            idx = _sample_segments(table["cum"], table["start"][e], table["end"][e])
-            nxt = torch.where(moved, table["moves"][idx], cur)
-        else:
+        if biased:
             nxt = _biased_step(rowptr, col, edge_keys, prev, cur, p, q)
+        else:
+            nxt = _uniform_neighbour(rowptr, col, cur)
         walk.append(nxt)
         prev, cur = cur, nxt
     return torch.stack(walk, dim=1)
@@ -390,34 +417,49 @@ class Node2Vec(torch.nn.Module):
         return self.pos_sample(batch), self.neg_sample(batch)
 
     def loss(self, pos_rw: Tensor, neg_rw: Tensor) -> Tensor:
-        """Skip-gram loss with negative sampling over positive and negative windows."""
-        pos = self._scores(pos_rw)
-        neg = self._scores(neg_rw)
-        pos_loss = -torch.log(torch.sigmoid(pos) + self.EPS).mean()
-        neg_loss = -torch.log(1 - torch.sigmoid(neg) + self.EPS).mean()
+        """Skip-gram loss with negative sampling over positive and negative windows.
+
+        Chapter 1 writes this loss out in a few lines: the mean of
+        ``-log(sigmoid(z_u . z_v))`` over the (first node, context node) pairs of the
+        positive windows, plus the mean of ``-log(1 - sigmoid(z_u . z_v))`` over those
+        of the negative windows (PyG's formula, with its ``EPS``).
+        """
+        pos_loss = self._pair_mean(
+            pos_rw, lambda s: -torch.log(torch.sigmoid(s) + self.EPS)
+        )
+        neg_loss = self._pair_mean(
+            neg_rw, lambda s: -torch.log(1 - torch.sigmoid(s) + self.EPS)
+        )
         return pos_loss + neg_loss
 
-    def _scores(self, rw: Tensor) -> Tensor:
-        """Dot products between each window's first node and the rest of the window.
+    def _pair_mean(self, rw: Tensor, f) -> Tensor:
+        """Mean of ``f(z_u . z_v)`` over the pairs (first node ``u``, context node ``v``) of ``rw``.
 
-        Mathematically identical to PyG's loss. For a batch that touches at most
-        ``_GRAM_LIMIT`` distinct nodes, the embeddings of those nodes are looked up
-        once and their Gram matrix gathered, which is ~10x faster on small graphs
-        and gives a sparse gradient with one row per distinct node.
+        Mathematically identical to PyG's loss. When the windows touch at most
+        ``_GRAM_LIMIT`` distinct nodes, the pairs are counted first (in NumPy: no
+        gradient is needed, and NumPy stays on one thread), and ``f`` is applied once
+        per distinct pair, weighted by its count: on small graphs this is many times
+        faster than one dot product per pair, with a gradient on each node's row.
         """
-        # torch.unique without the sort: mark the nodes present, number them in order
-        present = torch.zeros(self.num_nodes, dtype=torch.bool)
-        present[rw.reshape(-1)] = True
-        nodes = present.nonzero().view(-1)
-        if nodes.numel() <= _GRAM_LIMIT:
-            inverse = (torch.cumsum(present, 0) - 1)[rw]
-            h = self.embedding(nodes)
-            gram = h @ h.T
-            return gram[inverse[:, :1], inverse[:, 1:]].reshape(-1)
-        start, rest = rw[:, 0], rw[:, 1:].contiguous()
-        h_start = self.embedding(start).view(rw.size(0), 1, self.embedding_dim)
-        h_rest = self.embedding(rest.view(-1)).view(rw.size(0), -1, self.embedding_dim)
-        return (h_start * h_rest).sum(dim=-1).view(-1)
+        windows = rw.numpy()
+        nodes = np.flatnonzero(np.bincount(windows.ravel(), minlength=self.num_nodes))
+        k = nodes.size
+        if k <= _GRAM_LIMIT:
+            position = np.zeros(self.num_nodes, dtype=np.int64)
+            position[nodes] = np.arange(k)
+            local = position[windows]  # node id -> its row in h
+            pair = (local[:, :1] * k + local[:, 1:]).ravel()
+            counts = np.bincount(pair, minlength=k * k)
+            seen = np.flatnonzero(counts)
+            h = self.embedding(torch.from_numpy(nodes))
+            u, v = torch.from_numpy(seen // k), torch.from_numpy(seen % k)
+            scores = (h @ h.T)[u, v]  # a Gram matrix: no large per-pair tensors
+            weight = torch.from_numpy(counts[seen]).to(scores.dtype)
+            return (weight * f(scores)).sum() / pair.size
+        start = rw[:, :1].expand(-1, rw.size(1) - 1).reshape(-1)
+        context = rw[:, 1:].reshape(-1)
+        scores = (self.embedding(start) * self.embedding(context)).sum(dim=-1)
+        return f(scores).mean()
 
     def test(
         self, train_z, train_y, test_z, test_y, solver: str = "lbfgs", **kwargs

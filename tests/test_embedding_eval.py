@@ -4,6 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_rand_score
 
 from helpers import (
     Node2Vec,
@@ -127,15 +129,66 @@ def test_node2vec_experiment_separates_cliques_and_is_reproducible():
         "seed",
         "embedding",
         "test_accuracy",
-        "ari",
+        "test_ari",
         "final_loss",
     ]
     assert len(df) == 4 and set(embs) == {0, 1}
-    assert df.loc[df.embedding == "normalised", "ari"].mean() > 0.5
+    assert df.loc[df.embedding == "normalised", "test_ari"].mean() > 0.5
     again, _ = node2vec_experiment(edge_index, y, train, seeds=[0, 1], **kw)
     pd.testing.assert_frame_equal(df, again)
     with pytest.raises(ValueError, match="seeds"):
         node2vec_experiment(edge_index, y, train, seeds=[], **kw)
+
+
+def test_node2vec_experiment_scores_each_named_mask():
+    edge_index, y = ring_of_cliques()
+    train = torch.zeros(10, dtype=torch.bool)
+    train[[0, 9]] = True
+    val = torch.zeros(10, dtype=torch.bool)
+    val[[1, 2, 7, 8]] = True
+    test = ~(train | val)
+    kw = dict(num_epochs=5, lr=0.05, embedding_dim=4, walk_length=6, context_size=2)
+    df, embs = node2vec_experiment(
+        edge_index, y, train, [0], eval_masks={"val": val, "test": test}, **kw
+    )
+    assert list(df.columns) == [
+        "seed",
+        "embedding",
+        "val_accuracy",
+        "val_ari",
+        "test_accuracy",
+        "test_ari",
+        "final_loss",
+    ]
+    # the ARI of a mask compares k-means clusters of all nodes on that mask's nodes only
+    z = l2_normalize(embs[0])
+    clusters = KMeans(n_clusters=2, n_init=10, random_state=0).fit_predict(z)
+    expected = adjusted_rand_score(y[val], clusters[val.numpy()])
+    row = df[df.embedding == "normalised"].iloc[0]
+    assert row.val_ari == pytest.approx(expected)
+    assert row.val_accuracy == heldout_accuracy(z, y, train, val)
+
+
+def test_node2vec_experiment_bad_masks():
+    edge_index, y = ring_of_cliques()
+    train = torch.zeros(10, dtype=torch.bool)
+    train[[0, 9]] = True
+    kw = dict(num_epochs=1, lr=0.05, embedding_dim=4, walk_length=4, context_size=2)
+    with pytest.raises(ValueError, match="eval_masks"):
+        node2vec_experiment(edge_index, y, train, [0], eval_masks={}, **kw)
+    with pytest.raises(ValueError, match="overlap"):
+        node2vec_experiment(
+            edge_index, y, train, [0], eval_masks={"test": ~train | train}, **kw
+        )
+    with pytest.raises(ValueError, match="eval_masks"):
+        node2vec_experiment(
+            edge_index,
+            y,
+            train,
+            [0],
+            eval_masks={"test": torch.ones(3, dtype=torch.bool)},
+            **kw,
+        )
 
 
 def test_summarise():

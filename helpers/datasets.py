@@ -98,7 +98,8 @@ def classical_mds(distances, n_components: int = 2) -> np.ndarray:
 
     Classical (Torgerson) multidimensional scaling, introduced in chapter 3: double-
     centre the squared distances and keep the top eigenvectors. Exact when the
-    distances are Euclidean in ``n_components`` dimensions. The placement is
+    distances are Euclidean in ``n_components`` dimensions. Chapter 3 writes the
+    same steps with ``eigh``; its axes agree with these up to sign. The placement is
     canonical: the same numbers on every machine, also when eigenvalues repeat
     (a square, a regular simplex), where an eigensolver's basis is arbitrary and
     depends on the CPU's BLAS kernel (see ``_canonical_axes``).

@@ -169,12 +169,13 @@ def threshold_graph(
 ):
     """Join every pair of samples whose cosine similarity is at least ``threshold``.
 
-    The graph of the original lab, introduced in chapter 3. Edge weights are
-    ``weight_base ** similarity``; every sample left without a neighbour is joined
-    to its most similar sample (the lower index among equally similar ones), so no
-    node is isolated. A radius search on the rows scaled to length 1 (similarity at
-    least ``t`` is distance at most ``sqrt(2 - 2 t)``): no ``n x n`` matrix, memory
-    grows with the number of edges.
+    The graph of the original lab, introduced in chapter 3 (which also writes it
+    with a dense cosine-similarity matrix and checks it against this function).
+    Edge weights are ``weight_base ** similarity``; every sample left without a
+    neighbour is joined to its most similar sample (the lower index among equally
+    similar ones), so no node is isolated. A radius search on the rows scaled to
+    length 1 (similarity at least ``t`` is distance at most ``sqrt(2 - 2 t)``): no
+    ``n x n`` matrix, memory grows with the number of edges.
 
     Parameters
     ----------
@@ -329,8 +330,9 @@ def knn_graph(
 def edge_homophily(edge_index, y, edge_weight=None) -> float:
     """Fraction of edges (self loops excluded) that join two samples of the same class.
 
-    Introduced in chapter 3. 1.0 means every edge stays within a class; for random
-    edges it is about ``sum(share_c ** 2)`` over the class shares. With
+    Introduced in chapter 3, which writes it as one numpy expression first. 1.0
+    means every edge stays within a class; for random edges it is about
+    ``sum(share_c ** 2)`` over the class shares. With
     ``edge_weight``, the share of the edge *weight* that stays within a class
     (chapter 6 reads a fused graph this way).
 

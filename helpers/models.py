@@ -33,7 +33,9 @@ class GCN(torch.nn.Module):
     """Two-layer graph convolutional network (Kipf & Welling 2017), chapter 2.
 
     ``GCNConv -> ReLU -> dropout -> GCNConv -> log_softmax``. Train it with
-    ``NLLLoss`` (the log-softmax is already applied).
+    ``NLLLoss`` (the log-softmax is already applied). Chapter 2 writes this model
+    out (``TwoLayerGCN``, from a hand-written ``MessagePassing`` layer) and checks
+    that it computes the same as this class with the same weights.
 
     Parameters
     ----------

@@ -147,7 +147,9 @@ def train_node_classifier(
     The model must return log-probabilities and accept ``(x, edge_index, edge_weight)``;
     ``data.edge_weight`` is passed when the graph has one. With ``val_mask``, the
     weights of the epoch with the best validation accuracy (first one on ties) are
-    restored at the end: model selection never looks at the test nodes.
+    restored at the end: model selection never looks at the test nodes. Chapter 2
+    writes this loop out (``zero_grad``, forward, loss, ``backward``, ``step``) and
+    checks that it ends with the same weights.
 
     Parameters
     ----------

@@ -17,13 +17,15 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # whatever CPU executed them: numpy/scipy's OpenBLAS kernel, torch's own vectorised
 # kernels, MKL (instruction set and its conditional numerical reproducibility mode),
 # oneDNN, numpy's own SIMD loops (AVX2 at most), the thread count and Python's hash
-# seed. It is the AVX2 CPU that the reproducibility issue emulates, on any CPU, and it
+# seed (and idle OpenMP threads sleep rather than spin, which changes no number but keeps
+# `make test`'s parallel notebook passes from starving each other). It is the AVX2 CPU that the reproducibility issue emulates, on any CPU, and it
 # overrides whatever the caller exported; a student's JupyterLab does not use it (the
 # chapters' claims are checked without it by `make claims`).
 PINNED := OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2 \
 	MKL_ENABLE_INSTRUCTIONS=AVX2 MKL_CBWR=AVX2,STRICT ONEDNN_MAX_CPU_ISA=AVX2 \
 	NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR" \
-	OMP_NUM_THREADS=2 MKL_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 PYTHONHASHSEED=0
+	OMP_NUM_THREADS=2 MKL_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 PYTHONHASHSEED=0 \
+	OMP_WAIT_POLICY=PASSIVE
 ONE_THREAD := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 NBVAL := $(BIN)/python -m pytest --nbval -p no:cacheprovider --nbval-current-env -o testpaths=
 
@@ -61,7 +63,7 @@ check: $(STAMP)  ## the fast tier while working on the course: unit tests not ma
 	$(MAKE) --no-print-directory lint
 
 unit: $(STAMP)  ## unit tests of helpers/ and of the environment files
-	$(BIN)/python -m pytest tests --ignore=tests/browser
+	$(BIN)/python -m pytest --durations=12 tests --ignore=tests/browser
 
 lint: $(STAMP)  ## ruff lint and format check of helpers/, tests/, tools/ and the notebooks
 	$(BIN)/ruff check helpers tests tools notebooks

@@ -175,7 +175,10 @@ def threshold_graph(
     neighbour is joined to its most similar sample (the lower index among equally
     similar ones), so no node is isolated. A radius search on the rows scaled to
     length 1 (similarity at least ``t`` is distance at most ``sqrt(2 - 2 t)``): no
-    ``n x n`` matrix, memory grows with the number of edges.
+    ``n x n`` matrix, memory grows with the number of edges (about 200 bytes per edge
+    at its peak). With a fixed threshold that number itself grows like ``n ** 2`` (20
+    million edges for 100,000 cells of the ``make bench`` data): for many cells use
+    :func:`knn_graph`.
 
     Parameters
     ----------

@@ -50,6 +50,7 @@ def test_synthetic_cell_types_bad_input(kwargs, match):
         synthetic_cell_types(**kwargs)
 
 
+@pytest.mark.slow
 def test_norm_loss_collapses_the_embedding():
     data, _ = cells_graph()
     set_seed(0)

@@ -160,6 +160,7 @@ def test_affinity_graph_weights():
     assert weight.min() > 0 and weight.max() <= 1
 
 
+@pytest.mark.slow
 def test_integration_helps_with_complementary_views():
     data = multiomics_data(n_samples=120, seed=0)
     df = integration_experiment(data["views"], data["y"], seeds=[0], num_epochs=60)

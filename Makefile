@@ -45,7 +45,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 env: $(STAMP)  ## create .venv/ from requirements.lock (done automatically by the others)
 
-test: $(STAMP)  ## run everything: unit tests, lint, notebooks (nbval, also single-threaded), strict site build, browser tests (site and JupyterLab)
+test: $(STAMP)  ## run everything: unit tests, lint, notebooks (nbval, also single-threaded, and the student edition), strict site build, browser tests (site and JupyterLab)
 	$(MAKE) --no-print-directory unit lint
 	$(MAKE) --no-print-directory -j2 --output-sync=target nbval nbval-1thread student-test
 	$(MAKE) --no-print-directory book-strict
@@ -103,7 +103,7 @@ student: $(STAMP)  ## student edition without solutions -> _build/student/
 student-test: student  ## the student edition runs top to bottom (no errors, claims hold; outputs not compared)
 	env $(PINNED) $(NBVAL:--nbval=--nbval-lax) _build/student
 
-bench: $(STAMP)  ## time notebooks vs the import-only floor, and graph scaling to 100k cells -> _build/bench/, instructor guide
+bench: $(STAMP)  ## time notebooks vs the import-only floor, and every graph builder at 10k-100k cells -> _build/bench/, instructor guide
 	env $(PINNED) $(BIN)/python tools/bench.py
 	env $(PINNED) $(BIN)/python tools/scaling.py
 	$(BIN)/python tools/bench.py --update-guide

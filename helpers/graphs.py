@@ -174,11 +174,11 @@ def threshold_graph(
     Edge weights are ``weight_base ** similarity``; every sample left without a
     neighbour is joined to its most similar sample (the lower index among equally
     similar ones), so no node is isolated. A radius search on the rows scaled to
-    length 1 (similarity at least ``t`` is distance at most ``sqrt(2 - 2 t)``): no
-    ``n x n`` matrix, memory grows with the number of edges (about 200 bytes per edge
-    at its peak). With a fixed threshold that number itself grows like ``n ** 2`` (20
-    million edges for 100,000 cells of the ``make bench`` data): for many cells use
-    :func:`knn_graph`.
+    length 1 (similarity at least ``t`` is distance at most ``sqrt(2 - 2 t)``), a block
+    of samples at a time: no ``n x n`` matrix, memory grows with the number of edges
+    (the 20 bytes per edge of the result, plus 16 while it is assembled). With a fixed
+    threshold that number itself grows like ``n ** 2`` (20 million edges for 100,000
+    cells of the ``make bench`` data): for many cells use :func:`knn_graph`.
 
     Parameters
     ----------
@@ -224,29 +224,56 @@ def threshold_graph(
     n = X.shape[0]
     Z = _unit_rows(X)
     # cos(u, v) >= t  <=>  |u - v|^2 <= 2 (1 - t) for unit rows: a Euclidean radius
-    # search, chunked (memory grows with the edges), with the old 1e-12 margin
+    # search (with the old 1e-12 margin), chunked over the queries; the pairs within
+    # rounding of the limit are re-measured by the direct formula (symmetric to the
+    # last bit), so every kept pair comes in both directions: no union with reverses
     limit = 2 * (1.0 - threshold + 1e-12)
-    search = NearestNeighbors(radius=np.sqrt(limit + _tolerance(Z)), n_neighbors=2)
+    tol = _tolerance(Z)
+    search = NearestNeighbors(radius=np.sqrt(limit + tol), n_neighbors=2)
     search.fit(Z)
-    graph = search.radius_neighbors_graph(mode="distance")  # without each sample itself
-    rows = np.repeat(np.arange(n), np.diff(graph.indptr))
-    cols, sq = graph.indices.astype(np.int64), graph.data**2
-    keep = sq <= limit
-    rows, cols, sims = rows[keep], cols[keep], 1.0 - sq[keep] / 2
+    index_type = np.int32 if n < 2**31 else np.int64
+
+    def weigh(sq):  # squared distances of unit rows -> edge weights (float32)
+        if weight_base is None:
+            return np.empty(len(sq), dtype=np.float32)
+        return (weight_base ** (1.0 - sq / 2)).astype(np.float32)
+
+    parts, step = [], max(1, 2**16 // max(Z.shape[1], 1))
+    for start in range(0, n, step):
+        dist, found = search.radius_neighbors(Z[start : start + step])
+        counts = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+        rows = np.repeat(np.arange(start, start + len(found)), counts)
+        cols = np.concatenate(found).astype(np.int64, copy=False)
+        sq = np.concatenate(dist) ** 2
+        del dist, found
+        near = np.flatnonzero(np.abs(sq - limit) <= 2 * tol)
+        sq[near] = _pair_sq(Z, rows[near], cols[near])
+        keep = (sq <= limit) & (rows != cols)
+        rows, cols, sq = rows[keep], cols[keep], sq[keep]
+        order = np.lexsort((cols, rows))  # by sample, then neighbour
+        rows, cols, sq = rows[order], cols[order], sq[order]
+        parts.append((rows.astype(index_type), cols.astype(index_type), weigh(sq)))
+    rows, cols, values = (np.concatenate(p) for p in zip(*parts, strict=True))
+    del parts
     if connect_isolated:
         lonely = np.setdiff1d(np.arange(n), rows)
         if lonely.size:
-            # the most similar other sample (ties to the lower index)
+            # the most similar other sample (ties to the lower index), both directions
             other, dist = _neighbours(Z, 1, rows=lonely, search=search)
-            rows = np.concatenate([rows, lonely])
-            cols = np.concatenate([cols, other[:, 0]])
-            sims = np.concatenate([sims, 1.0 - dist[:, 0] ** 2 / 2])
-    rows, cols, sims = _symmetric_edges(rows, cols, sims, n)
-    keep = rows != cols
-    edge_index = _to_edge_index(rows[keep], cols[keep])
+            extra = _symmetric_edges(lonely, other[:, 0], weigh(dist[:, 0] ** 2), n)
+            keys = np.concatenate(
+                [rows.astype(np.int64) * n + cols, extra[0] * n + extra[1]]
+            )
+            order = np.argsort(keys, kind="stable")
+            rows = np.concatenate([rows, extra[0].astype(index_type)])[order]
+            cols = np.concatenate([cols, extra[1].astype(index_type)])[order]
+            values = np.concatenate([values, extra[2]])[order]
+    edge_index = np.empty((2, len(rows)), dtype=np.int64)
+    edge_index[0], edge_index[1] = rows, cols
+    del rows, cols
     if weight_base is None:
-        return edge_index, None
-    return edge_index, torch.from_numpy((weight_base ** sims[keep]).astype(np.float32))
+        return torch.from_numpy(edge_index), None
+    return torch.from_numpy(edge_index), torch.from_numpy(values)
 
 
 def knn_graph(

@@ -336,3 +336,19 @@ def test_fuse_graphs_equals_dense_average():
     assert ei.tolist() == [rows.tolist(), cols.tolist()]
     np.testing.assert_allclose(w.numpy(), mean[rows, cols], rtol=1e-6)
     assert w.dtype == torch.float32
+
+
+def test_threshold_graph_memory_grows_with_edges_only():
+    """Issue 18: about 20 bytes per edge for the result plus 16 while it is built
+    (the implementation before peaked at about 170 bytes per edge)."""
+    import tracemalloc
+
+    threshold_graph(np.eye(3) + 0.1)  # imports outside the measurement
+    X = np.random.default_rng(5).normal(size=(2000, 20)) + 0.5  # a dense graph
+    tracemalloc.start()
+    ei, w = threshold_graph(X, threshold=0.3)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    edges = ei.shape[1]
+    assert edges > 10**6 and w.dtype == torch.float32
+    assert peak < 80 * edges, f"{peak / edges:.0f} bytes per edge"

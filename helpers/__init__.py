@@ -1,4 +1,20 @@
-"""Shared code of the course *GNNs for Integrative Omics*.
+"""Shared code of the course *GNNs for Integrative Omics*, organised by role.
+
+==================  ==========================================================
+``data``            the generators and the real data (ROSMAP), view scaling
+``graphs``          graph builders (kNN, threshold, affinity) and measures
+``models``          Node2Vec, GCN, MLP, the clustering encoders, GAT
+``training``        the one training loop, and the trainers built on it
+``evaluation``      splits, metrics, baselines, attention measures, summaries
+``experiments``     the drivers that repeat a chapter's procedure over seeds
+``plotting``        the course's figure style, graph and embedding plots
+``reproducibility`` seeds
+``setup_check``     the checks of ``00_setup_check``
+==================  ==========================================================
+
+Every public name is importable from the package itself (``from helpers import
+knn_graph``). :data:`_PUBLIC` is the one list of them: each module's ``__all__`` is
+read from it, and a test checks that every public function and class is in it.
 
 Importing this package does nothing by itself: no seeding, no style change, no
 network access, and not even ``import torch`` until a name that needs it is used
@@ -10,62 +26,86 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-# public name -> submodule that defines it
-_EXPORTS = {
-    "set_seed": "reproducibility",
-    "use_course_style": "plotting",
-    "draw_graph": "plotting",
-    "plot_embeddings": "plotting",
-    "Node2Vec": "node2vec",
-    "random_walk": "node2vec",
-    "to_csr": "node2vec",
-    "train_node2vec": "embedding_eval",
-    "heldout_accuracy": "embedding_eval",
-    "cluster_ari": "embedding_eval",
-    "node2vec_experiment": "embedding_eval",
-    "l2_normalize": "embedding_eval",
-    "summarise": "embedding_eval",
-    "random_citation_graph": "datasets",
-    "classical_mds": "datasets",
-    "latent_factor_data": "datasets",
-    "threshold_graph": "graphs",
-    "knn_graph": "graphs",
-    "edge_homophily": "graphs",
-    "class_homophily": "graphs",
-    "node_degrees": "graphs",
-    "GCN": "models",
-    "MLP": "models",
-    "random_split": "training",
-    "stratified_split": "training",
-    "train_node_classifier": "training",
-    "accuracy": "training",
-    "majority_baseline": "training",
-    "logistic_regression_baseline": "training",
-    "repeated_node_classification": "training",
-    "compare_on_graphs": "training",
-    "logistic_regression_over_splits": "training",
-    "synthetic_cell_types": "datasets",
-    "NormLossGCN": "clustering",
-    "train_norm_loss": "clustering",
-    "DGIEncoder": "clustering",
-    "train_dgi": "clustering",
-    "match_clusters": "clustering",
-    "compare_clusterings": "clustering",
-    "GAT": "models",
-    "kernel_graph": "graphs",
-    "attention_entropy": "attention",
-    "same_label_attention": "attention",
-    "representation_spread": "attention",
-    "grid_search": "training",
-    "fit_seeded": "training",
-    "multiomics_data": "datasets",
-    "fuse_graphs": "graphs",
-    "integration_experiment": "integration",
-    "view_homophily": "integration",
-    "load_rosmap": "rosmap",
+#: module -> its public names, the package's one list of them
+_PUBLIC = {
+    "data": (
+        "random_citation_graph",
+        "classical_mds",
+        "latent_factor_data",
+        "synthetic_cell_types",
+        "multiomics_data",
+        "standardise_views",
+        "concatenate_views",
+        "load_rosmap",
+        "default_folder",
+    ),
+    "graphs": (
+        "threshold_graph",
+        "knn_graph",
+        "affinity_graph",
+        "fuse_graphs",
+        "edge_homophily",
+        "class_homophily",
+        "node_degrees",
+    ),
+    "models": (
+        "Node2Vec",
+        "random_walk",
+        "to_csr",
+        "GCN",
+        "MLP",
+        "NormLossGCN",
+        "DGIEncoder",
+        "GAT",
+    ),
+    "training": (
+        "train_loop",
+        "train_node2vec",
+        "train_node_classifier",
+        "train_norm_loss",
+        "train_dgi",
+    ),
+    "evaluation": (
+        "random_split",
+        "stratified_split",
+        "accuracy",
+        "majority_baseline",
+        "logistic_regression_baseline",
+        "heldout_accuracy",
+        "cluster_ari",
+        "l2_normalise",
+        "match_clusters",
+        "attention_entropy",
+        "same_label_attention",
+        "representation_spread",
+        "summarise",
+    ),
+    "experiments": (
+        "node2vec_experiment",
+        "fit_seeded",
+        "repeated_node_classification",
+        "compare_on_graphs",
+        "logistic_regression_over_splits",
+        "compare_clusterings",
+        "grid_search",
+        "integration_experiment",
+        "view_homophily",
+    ),
+    "plotting": ("use_course_style", "draw_graph", "plot_embeddings"),
+    "reproducibility": ("set_seed",),
+    "setup_check": (
+        "expected_versions",
+        "check_packages",
+        "format_report",
+        "hardware_summary",
+        "smoke_train",
+    ),
 }
+
+# public name -> the module that defines it (generated from _PUBLIC)
+_EXPORTS = {name: module for module, names in _PUBLIC.items() for name in names}
 
 __all__ = sorted(_EXPORTS)
 

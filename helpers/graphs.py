@@ -1,31 +1,25 @@
-"""Building and measuring graphs from feature matrices, without dense n x n matrices.
+"""Graphs: building them from feature matrices and measuring them, without n x n matrices.
 
 Introduced in chapter 3 (``03_better_data.ipynb``): :func:`threshold_graph`,
-:func:`knn_graph`, :func:`edge_homophily`, :func:`node_degrees`. Every builder but
-:func:`kernel_graph` (chapter 5's fully connected graph, dense on purpose) uses
-scikit-learn's exact neighbour search, whose memory grows with the number of edges (it
-works through the samples in chunks), never with ``n ** 2``. Cosine similarity is
-searched as the Euclidean distance between rows scaled to length 1
-(``|u - v|^2 = 2 - 2 cos(u, v)``), so it is as fast as the Euclidean search and finds
-the same neighbours. Ties (equal distances, e.g. duplicated samples) go to the lower
-sample index, whatever the search algorithm or the BLAS kernel.
+:func:`knn_graph`, :func:`edge_homophily`, :func:`node_degrees`; chapter 4 adds
+:func:`class_homophily`, chapter 6 :func:`affinity_graph` and :func:`fuse_graphs`.
+Every builder uses scikit-learn's exact neighbour search, whose memory grows with the
+number of edges (it works through the samples in chunks), never with ``n ** 2``.
+Cosine similarity is searched as the Euclidean distance between rows scaled to length
+1 (``|u - v|^2 = 2 - 2 cos(u, v)``), so it is as fast as the Euclidean search and
+finds the same neighbours. Ties (equal distances, e.g. duplicated samples) go to the
+lower sample index, whatever the search algorithm or the BLAS kernel.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from . import _PUBLIC
 from ._utils import as_numpy
 
-__all__ = [
-    "threshold_graph",
-    "knn_graph",
-    "kernel_graph",
-    "edge_homophily",
-    "class_homophily",
-    "node_degrees",
-    "fuse_graphs",
-]
+__all__ = list(_PUBLIC["graphs"])
+
 
 _METRICS = ("cosine", "euclidean")
 
@@ -449,58 +443,6 @@ def node_degrees(edge_index, num_nodes: int) -> np.ndarray:
     return np.bincount(ei[0], minlength=num_nodes)
 
 
-def kernel_graph(X, sigma: float | None = None, max_nodes: int = 5000):
-    """The fully connected graph with Gaussian-kernel weights, as in the lab of chapter 5.
-
-    Every pair of samples (self loops included, ``n ** 2`` edges) is joined with
-    weight ``exp(-d ** 2 / (2 * sigma ** 2))`` for Euclidean distance ``d``. This is
-    the course's one deliberately dense graph, because chapter 5 is about this
-    matrix (attention on a fully connected graph): it builds the ``n x n`` distance
-    matrix, and its time and memory grow with ``n ** 2`` (about 2 GB at the default
-    ``max_nodes``), hence ``max_nodes``. For a graph of many cells use
-    :func:`knn_graph`.
-
-    Parameters
-    ----------
-    X : array-like
-        Samples x features.
-    sigma : float, optional
-        Kernel width, ``> 0``; the median pairwise distance when omitted.
-    max_nodes : int
-        Refuse larger inputs (a dense graph of 10,000 samples has 10^8 edges).
-
-    Returns
-    -------
-    edge_index : torch.Tensor
-        ``2 x n**2``.
-    edge_weight : torch.Tensor
-        One weight per edge, 1 on the self loops.
-
-    Raises
-    ------
-    ValueError
-        For an invalid matrix, more than ``max_nodes`` samples, or ``sigma <= 0``.
-    """
-    import torch
-    from scipy.spatial.distance import cdist
-
-    X = _check_features(X)
-    n = X.shape[0]
-    if n > max_nodes:
-        raise ValueError(
-            f"X has {n} samples: a fully connected graph would have {n * n:,} edges; "
-            f"use knn_graph, or raise max_nodes (now {max_nodes}) if you really mean it"
-        )
-    if sigma is not None and sigma <= 0:
-        raise ValueError(f"sigma must be > 0, got {sigma}")
-    d = cdist(X, X)
-    if sigma is None:
-        sigma = float(np.median(d[np.triu_indices(n, 1)]))
-    rows, cols = np.divmod(np.arange(n * n), n)
-    weights = np.exp(-(d.reshape(-1) ** 2) / (2 * sigma**2))
-    return _to_edge_index(rows, cols), torch.from_numpy(weights.astype(np.float32))
-
-
 def fuse_graphs(graphs, num_nodes: int):
     """Average several graphs on the same nodes into one weighted graph (chapter 6).
 
@@ -558,3 +500,21 @@ def fuse_graphs(graphs, num_nodes: int):
     keep = fused > 0
     rows, cols = np.divmod(edges[keep], num_nodes)
     return _to_edge_index(rows, cols), torch.from_numpy(fused[keep].astype(np.float32))
+
+
+def affinity_graph(X, k: int = 10, metric: str = "euclidean"):
+    """A symmetric kNN graph with Gaussian affinities ``exp(-d^2 / (2 sigma^2))``.
+
+    ``sigma`` is the median neighbour distance, so affinities of different views
+    are on the same scale and can be averaged (:func:`helpers.graphs.fuse_graphs`).
+
+    Returns
+    -------
+    edge_index, edge_weight : torch.Tensor
+    """
+    import torch
+
+    edge_index, distance = knn_graph(X, k, metric=metric, return_distance=True)
+    d = distance.double()
+    sigma = float(d.median()) or 1.0
+    return edge_index, torch.exp(-(d**2) / (2 * sigma**2)).float()

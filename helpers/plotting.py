@@ -6,7 +6,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["use_course_style", "draw_graph", "plot_embeddings"]
+from . import _PUBLIC
+
+__all__ = list(_PUBLIC["plotting"])
 
 #: Colour-blind-safe qualitative palette used for classes and communities.
 PALETTE = "tab10"

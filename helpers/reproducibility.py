@@ -6,7 +6,9 @@ import random
 
 import numpy as np
 
-__all__ = ["set_seed"]
+from . import _PUBLIC
+
+__all__ = list(_PUBLIC["reproducibility"])
 
 
 def set_seed(seed: int) -> None:

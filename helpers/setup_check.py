@@ -14,15 +14,9 @@ import platform
 import sys
 from pathlib import Path
 
-__all__ = [
-    "REQUIRED",
-    "SUPPORTED_PYTHONS",
-    "expected_versions",
-    "check_packages",
-    "format_report",
-    "hardware_summary",
-    "smoke_train",
-]
+from . import _PUBLIC
+
+__all__ = list(_PUBLIC["setup_check"])
 
 #: (import name, distribution name) of every package the chapters import.
 REQUIRED = [
@@ -213,6 +207,7 @@ def smoke_train(num_epochs: int = 60, seed: int = 0) -> dict[str, object]:
     from torch_geometric.nn import GCNConv
 
     from .reproducibility import set_seed
+    from .training import train_loop
 
     set_seed(seed)
     n = 40
@@ -232,14 +227,12 @@ def smoke_train(num_epochs: int = 60, seed: int = 0) -> dict[str, object]:
             return self.conv2(F.relu(self.conv1(x, edge_index)), edge_index)
 
     model = TinyGCN()
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
-    losses = []
-    for _ in range(num_epochs):
-        optimizer.zero_grad()
-        loss = F.cross_entropy(model(x, edge_index), y)
-        loss.backward()
-        optimizer.step()
-        losses.append(float(loss.detach()))
+    losses = train_loop(
+        model,
+        lambda _: F.cross_entropy(model(x, edge_index), y),
+        num_epochs=num_epochs,
+        lr=0.05,
+    )
     accuracy = float((model(x, edge_index).argmax(1) == y).float().mean())
     passed = losses[-1] < losses[0] and accuracy >= 0.9
     message = (

@@ -6,14 +6,10 @@ import torch
 from torch_geometric.data import Data
 
 from helpers import cluster_ari, knn_graph, set_seed
-from helpers.clustering import (
-    DGIEncoder,
-    NormLossGCN,
-    match_clusters,
-    train_dgi,
-    train_norm_loss,
-)
-from helpers.datasets import synthetic_cell_types
+from helpers.data import synthetic_cell_types
+from helpers.evaluation import match_clusters
+from helpers.models import DGIEncoder, NormLossGCN
+from helpers.training import train_dgi, train_norm_loss
 
 
 def cells_graph(**kwargs):
@@ -98,7 +94,7 @@ def test_match_clusters_bad_input():
 
 
 def test_compare_clusterings_table():
-    from helpers.clustering import compare_clusterings
+    from helpers.experiments import compare_clusterings
 
     data, y = cells_graph()
     df = compare_clusterings(

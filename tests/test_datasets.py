@@ -1,10 +1,10 @@
-"""Unit tests of helpers.datasets (chapters 2-3)."""
+"""Unit tests of the generators in helpers.data (chapters 2-3)."""
 
 import numpy as np
 import pytest
 import torch
 
-from helpers.datasets import classical_mds, latent_factor_data, random_citation_graph
+from helpers.data import classical_mds, latent_factor_data, random_citation_graph
 
 D4 = [[0, 3, 2, 5], [3, 0, 4, 6], [2, 4, 0, 3], [5, 6, 3, 0]]
 

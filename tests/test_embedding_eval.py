@@ -1,4 +1,4 @@
-"""Unit tests of helpers.embedding_eval (chapter 1)."""
+"""Unit tests of the embedding evaluation of chapter 1 (helpers.training, helpers.evaluation)."""
 
 import numpy as np
 import pandas as pd
@@ -11,11 +11,12 @@ from helpers import (
     Node2Vec,
     cluster_ari,
     heldout_accuracy,
-    l2_normalize,
+    l2_normalise,
     node2vec_experiment,
     set_seed,
 )
-from helpers.embedding_eval import summarise, train_node2vec
+from helpers.evaluation import summarise
+from helpers.training import train_node2vec
 
 
 def two_blobs(n=20, seed=0):
@@ -72,13 +73,13 @@ def test_cluster_ari_bad_input():
         cluster_ari(z, y[:5])
 
 
-def test_l2_normalize():
+def test_l2_normalise():
     z = np.array([[3.0, 4.0], [0.0, 2.0]])
-    np.testing.assert_allclose(l2_normalize(z), [[0.6, 0.8], [0.0, 1.0]])
+    np.testing.assert_allclose(l2_normalise(z), [[0.6, 0.8], [0.0, 1.0]])
     with pytest.raises(ValueError, match="all-zero"):
-        l2_normalize(np.zeros((2, 2)))
+        l2_normalise(np.zeros((2, 2)))
     with pytest.raises(ValueError, match="2-D"):
-        l2_normalize(np.ones(3))
+        l2_normalise(np.ones(3))
 
 
 def ring_of_cliques():
@@ -161,7 +162,7 @@ def test_node2vec_experiment_scores_each_named_mask():
         "final_loss",
     ]
     # the ARI of a mask compares k-means clusters of all nodes on that mask's nodes only
-    z = l2_normalize(embs[0])
+    z = l2_normalise(embs[0])
     clusters = KMeans(n_clusters=2, n_init=10, random_state=0).fit_predict(z)
     expected = adjusted_rand_score(y[val], clusters[val.numpy()])
     row = df[df.embedding == "normalised"].iloc[0]

@@ -1,4 +1,4 @@
-"""Unit tests of the chapter-5 helpers: GAT, the dense kernel graph, attention read-outs."""
+"""Unit tests of the chapter-5 helpers: GAT and the attention read-outs."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,6 @@ import torch
 from helpers import (
     GAT,
     attention_entropy,
-    kernel_graph,
     knn_graph,
     representation_spread,
     same_label_attention,
@@ -60,25 +59,6 @@ def test_gat_with_edge_dim_uses_the_weights(small):
 def test_gat_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         GAT(4, 8, 3, **kwargs)
-
-
-def test_kernel_graph_dense_weights():
-    X = np.array([[0.0, 0.0], [3.0, 4.0], [0.0, 1.0]])
-    ei, w = kernel_graph(X, sigma=1.0)
-    assert ei.shape == (2, 9)
-    d2 = ((X[ei[0]] - X[ei[1]]) ** 2).sum(1)
-    np.testing.assert_allclose(w.numpy(), np.exp(-d2 / 2), rtol=1e-6)
-    assert w[ei[0] == ei[1]].tolist() == [1.0, 1.0, 1.0]
-    _, w_median = kernel_graph(X)
-    assert w_median.min() > 0
-
-
-def test_kernel_graph_bad_input():
-    X = np.zeros((10, 2))
-    with pytest.raises(ValueError, match="max_nodes"):
-        kernel_graph(X, max_nodes=5)
-    with pytest.raises(ValueError, match="sigma"):
-        kernel_graph(X, sigma=0)
 
 
 def test_attention_entropy_uniform_and_peaked():

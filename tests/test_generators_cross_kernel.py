@@ -23,7 +23,6 @@ import pytest
 SCRIPT = r"""
 import sys
 import numpy as np
-from helpers.datasets import (
     classical_mds, latent_factor_data, multiomics_data, random_citation_graph,
     synthetic_cell_types,
 )

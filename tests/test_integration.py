@@ -5,16 +5,9 @@ import pytest
 import torch
 
 from helpers import fuse_graphs, integration_experiment, multiomics_data
-from helpers.graphs import edge_homophily, knn_graph
-from helpers.integration import (
-    EARLY,
-    GRAPH,
-    LATE,
-    LOGREG,
-    affinity_graph,
-    concatenate_views,
-    standardise_views,
-)
+from helpers.data import concatenate_views, standardise_views
+from helpers.experiments import EARLY, GRAPH, LATE, LOGREG
+from helpers.graphs import affinity_graph, edge_homophily, knn_graph
 
 
 def test_multiomics_views_shapes_and_kinds():

@@ -6,16 +6,16 @@ import torch
 from torch_geometric.data import Data
 
 from helpers import set_seed
-from helpers.models import GCN, MLP
-from helpers.training import (
+from helpers.evaluation import (
     accuracy,
     logistic_regression_baseline,
     majority_baseline,
     random_split,
-    repeated_node_classification,
     stratified_split,
-    train_node_classifier,
 )
+from helpers.experiments import repeated_node_classification
+from helpers.models import GCN, MLP
+from helpers.training import train_node_classifier
 
 
 def two_community_data(n=60, seed=0):
@@ -190,8 +190,8 @@ def test_repeated_node_classification_rows_and_reproducibility():
 
 
 def test_compare_on_graphs_and_oracle():
+    from helpers.experiments import compare_on_graphs, logistic_regression_over_splits
     from helpers.graphs import knn_graph
-    from helpers.training import compare_on_graphs, logistic_regression_over_splits
 
     data = two_community_data()
     X, y = data.x.numpy(), data.y.numpy()
@@ -254,7 +254,7 @@ def test_repeated_node_classification_reports_each_trained_model():
 
 
 def test_grid_search_rows_selection_and_reproducibility():
-    from helpers.training import grid_search
+    from helpers.experiments import grid_search
 
     data = two_community_data()
 
@@ -281,7 +281,7 @@ def test_grid_search_rows_selection_and_reproducibility():
 
 
 def test_grid_search_bad_input():
-    from helpers.training import grid_search
+    from helpers.experiments import grid_search
 
     data = two_community_data()
 
@@ -310,7 +310,7 @@ def test_grid_search_bad_input():
 
 
 def test_fit_seeded_is_reproducible_and_uses_the_validation_mask():
-    from helpers.training import fit_seeded
+    from helpers.experiments import fit_seeded
 
     data = two_community_data()
     masks = stratified_split(data.y, 0.5, 0.25, seed=0)

@@ -1,4 +1,4 @@
-"""Unit tests of helpers.node2vec (chapter 1): walk statistics, PyG's interface, bad input."""
+"""Unit tests of Node2Vec in helpers.models (chapter 1): walk statistics, PyG's interface, bad input."""
 
 from collections import Counter
 
@@ -7,7 +7,7 @@ import pytest
 import torch
 from scipy.stats import chisquare
 
-import helpers.node2vec as node2vec_module
+import helpers.models as node2vec_module
 from helpers import Node2Vec, random_walk, set_seed, to_csr
 
 

@@ -1,4 +1,4 @@
-"""Unit tests of helpers.rosmap (chapter 7): the ROSMAP loader and what it says about bad files."""
+"""Unit tests of load_rosmap in helpers.data (chapter 7): the ROSMAP loader and what it says about bad files."""
 
 import gzip
 import shutil
@@ -6,7 +6,7 @@ import shutil
 import numpy as np
 import pytest
 
-from helpers.rosmap import ROSMAP_VIEWS, default_folder, load_rosmap
+from helpers.data import ROSMAP_VIEWS, default_folder, load_rosmap
 
 
 @pytest.fixture(scope="module")

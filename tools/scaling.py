@@ -15,15 +15,13 @@ the chapters make, with the builders' DEFAULT arguments:
 - ``knn_graph euclidean``: ``knn_graph(X, 15, metric="euclidean")`` (chapters 4, 5, 8);
 - ``threshold_graph``: ``threshold_graph(X)`` (chapter 3: cosine similarity >= 0.7,
   isolated cells joined to their most similar cell);
-- ``affinity_graph``: ``helpers.integration.affinity_graph(X)`` (chapter 6: 10-NN,
+- ``affinity_graph``: ``helpers.graphs.affinity_graph(X)`` (chapter 6: 10-NN,
   Euclidean, Gaussian weights);
 - ``fuse_graphs``: ``fuse_graphs`` of two views' affinity graphs (chapter 6; the two
   graphs are built before the timer);
 - ``dense``: the original lab's route, ``kneighbors_graph(...).toarray()`` and
   ``dense_to_sparse``, only where the dense matrix fits (``8 n^2`` bytes); otherwise
   the row says how much memory it would need;
-- ``kernel_graph``: chapter 5's fully connected graph, dense by design, at its
-  ``max_nodes`` (5,000 cells) only.
 
 Targets, for every builder at the largest size: time <= 1.3x scikit-learn's, peak
 memory < 1.5 GB; one GCN epoch < 2 s. Writes _build/bench/scaling.csv and
@@ -48,7 +46,6 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "_build" / "bench"
 K = 15
 DIMENSIONS = 50
-KERNEL_CELLS = 5000  # kernel_graph's default max_nodes
 DENSE_LIMIT_BYTES = (
     4 * 1024**3
 )  # run the dense route only where the matrix fits in 4 GiB
@@ -71,9 +68,8 @@ CALLS = {
     "affinity_graph": "affinity_graph(X)",
     "fuse_graphs": "fuse_graphs([affinity_graph(X1), affinity_graph(X2)], n)",
     "dense": f"kneighbors_graph(X, {K}).toarray() + dense_to_sparse",
-    "kernel_graph": "kernel_graph(X)",
 }
-ROUTES = [REFERENCE, *BUILDERS, "dense", REFERENCE, "kernel_graph"]
+ROUTES = [REFERENCE, *BUILDERS, "dense", REFERENCE]
 
 
 def _peak_mb() -> float:
@@ -116,8 +112,7 @@ def run_one(route: str, n: int) -> dict:
     from sklearn.neighbors import kneighbors_graph
     from torch_geometric.utils import dense_to_sparse
 
-    from helpers.graphs import fuse_graphs, kernel_graph, knn_graph, threshold_graph
-    from helpers.integration import affinity_graph
+    from helpers.graphs import affinity_graph, fuse_graphs, knn_graph, threshold_graph
 
     if route not in CALLS:
         raise ValueError(f"unknown route {route!r}")
@@ -146,8 +141,6 @@ def run_one(route: str, n: int) -> dict:
         edges = int(affinity_graph(X)[0].shape[1])
     elif route == "fuse_graphs":
         edges = int(fuse_graphs(views, n)[0].shape[1])
-    else:
-        edges = int(kernel_graph(X)[0].shape[1])
     result["graph_s"] = time.perf_counter() - start
     result["edges"] = edges
     result["peak_mb"] = _peak_mb()
@@ -254,7 +247,7 @@ def _cpu_count() -> int:
 
 def verdicts(rows: list[dict]) -> list[str]:
     """The targets of the course (issue 18), for every builder at the largest size."""
-    sizes = [r["cells"] for r in rows if r["route"] != "kernel_graph"]
+    sizes = [r["cells"] for r in rows]
     if not sizes:
         return ["Targets not checked: no measurement."]
     largest = max(sizes)
@@ -307,15 +300,9 @@ def main(argv: list[str]) -> int:
     rows = []
     for n in sizes:
         for route in routes:
-            if route == "kernel_graph":
-                continue
             rows.append(measure(route, n))
             shown = {k: _fmt(v) for k, v in rows[-1].items()}
             print(f"{n:>7} cells, {route}: {shown}", flush=True)
-    if "kernel_graph" in routes:
-        rows.append(measure("kernel_graph", KERNEL_CELLS))
-        rows[-1]["note"] = "dense by design (chapter 5), at its max_nodes"
-        print(f"{KERNEL_CELLS:>7} cells, kernel_graph: {rows[-1]}", flush=True)
     print(write_tables(rows, out))
     return 0
 

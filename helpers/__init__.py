@@ -39,7 +39,6 @@ _PUBLIC = {
         "standardise_views",
         "concatenate_views",
         "load_rosmap",
-        "default_folder",
     ),
     "graphs": (
         "threshold_graph",
@@ -96,7 +95,6 @@ _PUBLIC = {
     "plotting": ("use_course_style", "draw_graph", "plot_embeddings"),
     "reproducibility": ("set_seed",),
     "setup_check": (
-        "expected_versions",
         "check_packages",
         "format_report",
         "hardware_summary",

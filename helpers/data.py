@@ -497,7 +497,7 @@ def multiomics_data(
 ROSMAP_VIEWS = ("mRNA", "methylation", "miRNA")
 
 
-def default_folder() -> Path:
+def _default_folder() -> Path:
     """The folder of the ROSMAP files shipped with the package."""
     return Path(__file__).resolve().parent / "data" / "rosmap"
 
@@ -551,7 +551,7 @@ def load_rosmap(folder: str | Path | None = None) -> dict:
     ----------
     folder : str or Path, optional
         Folder holding MOGONET's files (``1_tr.csv.gz`` ... ``labels_te.csv.gz``);
-        by default the copy shipped with the package (:func:`default_folder`).
+        by default the copy shipped with the package (:func:`_default_folder`).
 
     Returns
     -------
@@ -573,7 +573,7 @@ def load_rosmap(folder: str | Path | None = None) -> dict:
         names, a number of rows that disagrees with the labels, or a label other
         than 0 or 1 (the message names the file).
     """
-    folder = default_folder() if folder is None else Path(folder)
+    folder = _default_folder() if folder is None else Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"ROSMAP folder {folder} does not exist")
     labels = {}

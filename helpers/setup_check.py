@@ -47,7 +47,7 @@ def _canonical(name: str) -> str:
     return name.lower().replace("_", "-")
 
 
-def expected_versions(lock_path: str | os.PathLike | None = None) -> dict[str, str]:
+def _expected_versions(lock_path: str | os.PathLike | None = None) -> dict[str, str]:
     """Read the exact pins (``name==version``) of the course's lock file.
 
     Parameters
@@ -95,7 +95,7 @@ def check_packages(
     required : list of (str, str)
         ``(import name, distribution name)`` pairs.
     expected : dict, optional
-        Canonical name -> version; :func:`expected_versions` when omitted.
+        Canonical name -> version; :func:`_expected_versions` when omitted.
 
     Returns
     -------
@@ -103,7 +103,7 @@ def check_packages(
         One row per package: ``package``, ``expected``, ``installed``, ``status``
         (``"ok"``, ``"different version"`` or ``"missing"``) and ``fix``.
     """
-    expected = expected_versions() if expected is None else expected
+    expected = _expected_versions() if expected is None else expected
     rows = []
     for import_name, dist in required:
         want = expected.get(_canonical(dist), "")

@@ -6,7 +6,7 @@ import shutil
 import numpy as np
 import pytest
 
-from helpers.data import ROSMAP_VIEWS, default_folder, load_rosmap
+from helpers.data import ROSMAP_VIEWS, _default_folder, load_rosmap
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def rosmap():
 def copy(tmp_path):
     """A writable copy of the shipped files, to damage one at a time."""
     folder = tmp_path / "rosmap"
-    shutil.copytree(default_folder(), folder)
+    shutil.copytree(_default_folder(), folder)
     return folder
 
 
@@ -57,7 +57,7 @@ def test_feature_names_are_the_published_ids(rosmap):
 
 
 def test_files_ship_with_licence_and_attribution():
-    folder = default_folder()
+    folder = _default_folder()
     assert "MIT License" in (folder / "LICENSE.MOGONET").read_text()
     readme = (folder / "README.md").read_text()
     assert "MOGONET" in readme and "10.1038/s41467-021-23774-w" in readme

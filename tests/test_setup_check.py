@@ -10,7 +10,7 @@ def test_expected_versions_reads_lock(tmp_path):
     lock.write_text(
         "# comment\nTorch==2.13.0\nscikit_learn==1.9.1  # pinned\n--find-links x\n\n"
     )
-    assert setup_check.expected_versions(lock) == {
+    assert setup_check._expected_versions(lock) == {
         "torch": "2.13.0",
         "scikit-learn": "1.9.1",
     }
@@ -20,15 +20,15 @@ def test_expected_versions_rejects_ranges(tmp_path):
     lock = tmp_path / "lock.txt"
     lock.write_text("torch>=2\n")
     with pytest.raises(ValueError, match="exact pin"):
-        setup_check.expected_versions(lock)
+        setup_check._expected_versions(lock)
 
 
 def test_expected_versions_missing_file(tmp_path):
-    assert setup_check.expected_versions(tmp_path / "nope.txt") == {}
+    assert setup_check._expected_versions(tmp_path / "nope.txt") == {}
 
 
 def test_repository_lock_pins_every_required_package():
-    pins = setup_check.expected_versions()
+    pins = setup_check._expected_versions()
     for _, dist in setup_check.REQUIRED:
         assert dist.lower().replace("_", "-") in pins
 

@@ -207,7 +207,7 @@ def heldout_accuracy(z, y, train_mask, test_mask) -> float:
     return float(clf.score(z[test_mask], y[test_mask]))
 
 
-def cluster_ari(z, y, n_clusters: int | None = None, random_state: int = 0) -> float:
+def cluster_ari(z, y, n_clusters: int | None = None, seed: int = 0) -> float:
     """Adjusted Rand index between k-means clusters of ``z`` and the labels ``y``.
 
     Introduced in chapter 1. 0 is chance level, 1 a perfect match (up to renaming).
@@ -220,7 +220,7 @@ def cluster_ari(z, y, n_clusters: int | None = None, random_state: int = 0) -> f
         True labels, shape ``(num_nodes,)``.
     n_clusters : int, optional
         Number of k-means clusters; the number of distinct labels when omitted.
-    random_state : int
+    seed : int
         Seed of k-means.
 
     Returns
@@ -244,9 +244,7 @@ def cluster_ari(z, y, n_clusters: int | None = None, random_state: int = 0) -> f
         raise ValueError(
             f"n_clusters must be between 2 and {z.shape[0]}, got {n_clusters}"
         )
-    pred = KMeans(
-        n_clusters=n_clusters, n_init=10, random_state=random_state
-    ).fit_predict(z)
+    pred = KMeans(n_clusters=n_clusters, n_init=10, random_state=seed).fit_predict(z)
     return float(adjusted_rand_score(y, pred))
 
 

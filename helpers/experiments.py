@@ -50,6 +50,7 @@ def fit_seeded(
     build: Callable[[], torch.nn.Module],
     data,
     masks: tuple,
+    *,
     seed: int,
     num_epochs: int,
     lr: float,
@@ -87,7 +88,14 @@ def fit_seeded(
     set_seed(seed)
     model = build()
     history = train_node_classifier(
-        model, data, masks[0], num_epochs, lr, weight_decay, val_mask, eval_every
+        model,
+        data,
+        masks[0],
+        num_epochs=num_epochs,
+        lr=lr,
+        weight_decay=weight_decay,
+        val_mask=val_mask,
+        eval_every=eval_every,
     )
     return model, history
 
@@ -95,6 +103,7 @@ def fit_seeded(
 def repeated_node_classification(
     data,
     models: dict[str, Callable[[], torch.nn.Module]],
+    *,
     seeds: Iterable[int],
     split: Callable[[int], tuple],
     num_epochs: int,
@@ -157,7 +166,14 @@ def repeated_node_classification(
         train_mask, test_mask = masks[0], masks[-1]
         for name, build in models.items():
             model, history = fit_seeded(
-                build, data, masks, seed, num_epochs, lr, weight_decay, eval_every
+                build,
+                data,
+                masks,
+                seed=seed,
+                num_epochs=num_epochs,
+                lr=lr,
+                weight_decay=weight_decay,
+                eval_every=eval_every,
             )
             if on_trained is not None:
                 on_trained(seed, name, model, history)
@@ -183,6 +199,7 @@ def compare_on_graphs(
     X,
     y,
     graphs: dict,
+    *,
     seeds: Iterable[int] = range(5),
     hidden_channels: int = 16,
     num_epochs: int = 100,
@@ -258,11 +275,11 @@ def compare_on_graphs(
             repeated_node_classification(
                 data,
                 models,
-                seeds,
-                split,
-                num_epochs,
-                lr,
-                weight_decay,
+                seeds=seeds,
+                split=split,
+                num_epochs=num_epochs,
+                lr=lr,
+                weight_decay=weight_decay,
                 baselines=baselines,
                 eval_every=eval_every,
             )
@@ -273,6 +290,7 @@ def compare_on_graphs(
 def logistic_regression_over_splits(
     X,
     y,
+    *,
     seeds: Iterable[int] = range(5),
     train_size: float = 0.6,
     val_size: float = 0.2,
@@ -301,6 +319,7 @@ def grid_search(
     data,
     build: Callable[..., torch.nn.Module],
     grid: dict[str, Iterable],
+    *,
     split: Callable[[int], tuple],
     seeds: Iterable[int],
     num_epochs: int,
@@ -368,11 +387,11 @@ def grid_search(
                 functools.partial(build, **setting),
                 data,
                 masks,
-                seed,
-                num_epochs,
-                lr,
-                weight_decay,
-                eval_every,
+                seed=seed,
+                num_epochs=num_epochs,
+                lr=lr,
+                weight_decay=weight_decay,
+                eval_every=eval_every,
             )
             rows.append(
                 {
@@ -389,6 +408,7 @@ def node2vec_experiment(
     edge_index,
     y,
     train_mask,
+    *,
     seeds: Iterable[int],
     num_epochs: int,
     lr: float,
@@ -490,6 +510,7 @@ def compare_clusterings(
     X,
     y,
     edge_index,
+    *,
     seeds=range(5),
     n_components: int = 10,
     hidden_channels: int = 64,
@@ -533,7 +554,13 @@ def compare_clusterings(
         train_norm_loss(collapsed, data, num_epochs=num_epochs, lr=lr)
         with torch.no_grad():
             z_norm = collapsed(data.x, data.edge_index).numpy()
-        z_dgi, _ = train_dgi(data, hidden_channels, num_epochs, lr, seed=seed)
+        z_dgi, _ = train_dgi(
+            data,
+            hidden_channels=hidden_channels,
+            num_epochs=num_epochs,
+            lr=lr,
+            seed=seed,
+        )
         for method, features in [
             ("k-means, expression", X),
             (f"k-means, PCA ({n_components})", pcs),
@@ -544,7 +571,7 @@ def compare_clusterings(
                 {
                     "seed": seed,
                     "method": method,
-                    "ari": cluster_ari(features, y, random_state=seed),
+                    "ari": cluster_ari(features, y, seed=seed),
                 }
             )
     return pd.DataFrame(rows)
@@ -593,11 +620,11 @@ def _gcn_probabilities(x, edge_index, edge_weight, y, masks, seed, settings):
         lambda: GCN(x.shape[1], hidden, int(y.max()) + 1),
         data,
         masks,
-        seed,
-        settings["num_epochs"],
-        settings["lr"],
-        settings["weight_decay"],
-        settings["eval_every"],
+        seed=seed,
+        num_epochs=settings["num_epochs"],
+        lr=settings["lr"],
+        weight_decay=settings["weight_decay"],
+        eval_every=settings["eval_every"],
     )
     model.eval()
     with torch.no_grad():
@@ -607,6 +634,7 @@ def _gcn_probabilities(x, edge_index, edge_weight, y, masks, seed, settings):
 def integration_experiment(
     views: dict,
     y,
+    *,
     k: int = 10,
     seeds: Iterable[int] = range(5),
     hidden_channels: int = 16,

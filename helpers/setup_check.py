@@ -176,7 +176,7 @@ def hardware_summary() -> dict[str, object]:
     return summary
 
 
-def smoke_train(num_epochs: int = 60, seed: int = 0) -> dict[str, object]:
+def smoke_train(*, num_epochs: int = 60, seed: int = 0) -> dict[str, object]:
     """Train a tiny 2-layer GCN on a two-community graph, as an end-to-end check.
 
     Checks that torch, torch_geometric and autograd work together: the loss must

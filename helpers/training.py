@@ -103,6 +103,7 @@ def train_node_classifier(
     model,
     data,
     train_mask,
+    *,
     num_epochs: int,
     lr: float,
     weight_decay: float = 0.0,
@@ -209,7 +210,7 @@ def train_node_classifier(
 
 
 def train_norm_loss(
-    model: NormLossGCN, data, num_epochs: int = 100, lr: float = 0.01
+    model: NormLossGCN, data, *, num_epochs: int = 100, lr: float = 0.01
 ) -> pd.DataFrame:
     """Minimise the mean embedding norm, as the original lab did (chapter 4).
 
@@ -245,6 +246,7 @@ def train_norm_loss(
 
 def train_dgi(
     data,
+    *,
     hidden_channels: int = 64,
     num_epochs: int = 100,
     lr: float = 0.01,
@@ -289,7 +291,7 @@ def train_dgi(
 
 
 def train_node2vec(
-    model: Node2Vec, num_epochs: int, lr: float, batch_size: int | None = None
+    model: Node2Vec, *, num_epochs: int, lr: float, batch_size: int | None = None
 ) -> list[float]:
     """Train a Node2Vec model and return the mean loss of each epoch.
 

@@ -150,7 +150,7 @@ def test_node2vec_experiment_scores_each_named_mask():
     test = ~(train | val)
     kw = dict(num_epochs=5, lr=0.05, embedding_dim=4, walk_length=6, context_size=2)
     df, embs = node2vec_experiment(
-        edge_index, y, train, [0], eval_masks={"val": val, "test": test}, **kw
+        edge_index, y, train, seeds=[0], eval_masks={"val": val, "test": test}, **kw
     )
     assert list(df.columns) == [
         "seed",
@@ -176,17 +176,17 @@ def test_node2vec_experiment_bad_masks():
     train[[0, 9]] = True
     kw = dict(num_epochs=1, lr=0.05, embedding_dim=4, walk_length=4, context_size=2)
     with pytest.raises(ValueError, match="eval_masks"):
-        node2vec_experiment(edge_index, y, train, [0], eval_masks={}, **kw)
+        node2vec_experiment(edge_index, y, train, seeds=[0], eval_masks={}, **kw)
     with pytest.raises(ValueError, match="overlap"):
         node2vec_experiment(
-            edge_index, y, train, [0], eval_masks={"test": ~train | train}, **kw
+            edge_index, y, train, seeds=[0], eval_masks={"test": ~train | train}, **kw
         )
     with pytest.raises(ValueError, match="eval_masks"):
         node2vec_experiment(
             edge_index,
             y,
             train,
-            [0],
+            seeds=[0],
             eval_masks={"test": torch.ones(3, dtype=torch.bool)},
             **kw,
         )

@@ -80,7 +80,9 @@ def test_gcn_learns_communities_that_mlp_cannot_see():
     for cls in (GCN, MLP):
         set_seed(0)
         model = cls(4, 16, 2)
-        history = train_node_classifier(model, data, train, 100, 0.01, val_mask=val)
+        history = train_node_classifier(
+            model, data, train, num_epochs=100, lr=0.01, val_mask=val
+        )
         assert list(history.columns) == [
             "epoch",
             "loss",
@@ -98,7 +100,9 @@ def test_train_restores_best_validation_epoch():
     train, val, _ = stratified_split(data.y, 0.5, 0.25, seed=1)
     set_seed(0)
     model = GCN(4, 16, 2)
-    history = train_node_classifier(model, data, train, 60, 0.05, val_mask=val)
+    history = train_node_classifier(
+        model, data, train, num_epochs=60, lr=0.05, val_mask=val
+    )
     assert accuracy(model, data, val) == history.val_accuracy.max()
 
 
@@ -107,17 +111,21 @@ def test_train_bad_input():
     train, val, _ = stratified_split(data.y, 0.5, 0.25, seed=0)
     model = GCN(4, 8, 2)
     with pytest.raises(ValueError, match="num_epochs"):
-        train_node_classifier(model, data, train, 0, 0.01)
+        train_node_classifier(model, data, train, num_epochs=0, lr=0.01)
     with pytest.raises(ValueError, match="lr"):
-        train_node_classifier(model, data, train, 1, 0.0)
+        train_node_classifier(model, data, train, num_epochs=1, lr=0.0)
     with pytest.raises(ValueError, match="weight_decay"):
-        train_node_classifier(model, data, train, 1, 0.01, weight_decay=-1)
+        train_node_classifier(
+            model, data, train, num_epochs=1, lr=0.01, weight_decay=-1
+        )
     with pytest.raises(ValueError, match="overlap"):
-        train_node_classifier(model, data, train, 1, 0.01, val_mask=train)
+        train_node_classifier(model, data, train, num_epochs=1, lr=0.01, val_mask=train)
     with pytest.raises(ValueError, match="selects no node"):
-        train_node_classifier(model, data, torch.zeros(60, dtype=torch.bool), 1, 0.01)
+        train_node_classifier(
+            model, data, torch.zeros(60, dtype=torch.bool), num_epochs=1, lr=0.01
+        )
     with pytest.raises(ValueError, match="has 10 entries"):
-        train_node_classifier(model, data, train[:10], 1, 0.01)
+        train_node_classifier(model, data, train[:10], num_epochs=1, lr=0.01)
 
 
 def test_stratified_split_disjoint_cover_and_balanced():
@@ -168,7 +176,7 @@ def test_repeated_node_classification_rows_and_reproducibility():
         return stratified_split(data.y, 0.5, 0.25, seed=seed)
 
     df = repeated_node_classification(
-        data, models, [0, 1], split, num_epochs=30, lr=0.01
+        data, models, seeds=[0, 1], split=split, num_epochs=30, lr=0.01
     )
     assert list(df.columns) == ["seed", "model", "test_accuracy"]
     assert df.groupby("model").size().to_dict() == {
@@ -178,15 +186,23 @@ def test_repeated_node_classification_rows_and_reproducibility():
         "majority class": 2,
     }
     again = repeated_node_classification(
-        data, models, [0, 1], split, num_epochs=30, lr=0.01
+        data, models, seeds=[0, 1], split=split, num_epochs=30, lr=0.01
     )
     assert df.equals(again)
     with pytest.raises(ValueError, match="unknown baselines"):
         repeated_node_classification(
-            data, models, [0], split, 1, 0.01, baselines=["svm"]
+            data,
+            models,
+            seeds=[0],
+            split=split,
+            num_epochs=1,
+            lr=0.01,
+            baselines=["svm"],
         )
     with pytest.raises(ValueError, match="seeds"):
-        repeated_node_classification(data, models, [], split, 1, 0.01)
+        repeated_node_classification(
+            data, models, seeds=[], split=split, num_epochs=1, lr=0.01
+        )
 
 
 def test_compare_on_graphs_and_oracle():
@@ -223,14 +239,16 @@ def test_train_eval_every_validates_on_a_schedule():
     set_seed(0)
     model = GCN(4, 16, 2)
     history = train_node_classifier(
-        model, data, train, 23, 0.05, val_mask=val, eval_every=5
+        model, data, train, num_epochs=23, lr=0.05, val_mask=val, eval_every=5
     )
     evaluated = history.epoch[history.val_accuracy.notna()].tolist()
     assert evaluated == [5, 10, 15, 20, 23]
     assert accuracy(model, data, val) == history.val_accuracy.max()
     for bad in (0, -2, 1.5):
         with pytest.raises(ValueError, match="eval_every"):
-            train_node_classifier(model, data, train, 5, 0.05, eval_every=bad)
+            train_node_classifier(
+                model, data, train, num_epochs=5, lr=0.05, eval_every=bad
+            )
 
 
 def test_repeated_node_classification_reports_each_trained_model():
@@ -243,8 +261,8 @@ def test_repeated_node_classification_reports_each_trained_model():
     repeated_node_classification(
         data,
         {"GCN": lambda: GCN(4, 8, 2)},
-        [0, 1],
-        lambda s: stratified_split(data.y, 0.5, 0.25, seed=s),
+        seeds=[0, 1],
+        split=lambda s: stratified_split(data.y, 0.5, 0.25, seed=s),
         num_epochs=7,
         lr=0.01,
         baselines=[],
@@ -265,7 +283,9 @@ def test_grid_search_rows_selection_and_reproducibility():
         return GCN(4, hidden_channels, 2, dropout=dropout)
 
     grid = {"hidden_channels": [4, 16], "dropout": [0.0, 0.5]}
-    df = grid_search(data, build, grid, split, seeds=[0, 1], num_epochs=20, lr=0.05)
+    df = grid_search(
+        data, build, grid, split=split, seeds=[0, 1], num_epochs=20, lr=0.05
+    )
     assert list(df.columns) == [
         "hidden_channels",
         "dropout",
@@ -276,7 +296,9 @@ def test_grid_search_rows_selection_and_reproducibility():
     assert len(df) == 8
     assert df.groupby(["hidden_channels", "dropout"]).size().eq(2).all()
     assert df.val_accuracy.between(0, 1).all() and df.test_accuracy.between(0, 1).all()
-    again = grid_search(data, build, grid, split, seeds=[0, 1], num_epochs=20, lr=0.05)
+    again = grid_search(
+        data, build, grid, split=split, seeds=[0, 1], num_epochs=20, lr=0.05
+    )
     assert df.equals(again)
 
 
@@ -292,20 +314,36 @@ def test_grid_search_bad_input():
         return GCN(4, hidden_channels, 2)
 
     with pytest.raises(ValueError, match="grid"):
-        grid_search(data, build, {}, split, [0], 5, 0.01)
+        grid_search(data, build, {}, split=split, seeds=[0], num_epochs=5, lr=0.01)
     with pytest.raises(ValueError, match="hidden_channels"):
-        grid_search(data, build, {"hidden_channels": []}, split, [0], 5, 0.01)
+        grid_search(
+            data,
+            build,
+            {"hidden_channels": []},
+            split=split,
+            seeds=[0],
+            num_epochs=5,
+            lr=0.01,
+        )
     with pytest.raises(ValueError, match="seeds"):
-        grid_search(data, build, {"hidden_channels": [4]}, split, [], 5, 0.01)
+        grid_search(
+            data,
+            build,
+            {"hidden_channels": [4]},
+            split=split,
+            seeds=[],
+            num_epochs=5,
+            lr=0.01,
+        )
     with pytest.raises(ValueError, match="validation"):
         grid_search(
             data,
             build,
             {"hidden_channels": [4]},
-            lambda s: stratified_split(data.y, 0.5, 0.25, seed=s)[::2],
-            [0],
-            5,
-            0.01,
+            split=lambda s: stratified_split(data.y, 0.5, 0.25, seed=s)[::2],
+            seeds=[0],
+            num_epochs=5,
+            lr=0.01,
         )
 
 
@@ -318,12 +356,14 @@ def test_fit_seeded_is_reproducible_and_uses_the_validation_mask():
     def build():
         return GCN(4, 8, 2, dropout=0.5)
 
-    model, history = fit_seeded(build, data, masks, 3, num_epochs=20, lr=0.05)
-    again, _ = fit_seeded(build, data, masks, 3, num_epochs=20, lr=0.05)
+    model, history = fit_seeded(build, data, masks, seed=3, num_epochs=20, lr=0.05)
+    again, _ = fit_seeded(build, data, masks, seed=3, num_epochs=20, lr=0.05)
     for a, b in zip(model.parameters(), again.parameters(), strict=True):
         assert torch.equal(a, b)
     assert accuracy(model, data, masks[1]) == history.val_accuracy.max()
-    _, no_val = fit_seeded(build, data, (masks[0], masks[2]), 3, 20, 0.05)
+    _, no_val = fit_seeded(
+        build, data, (masks[0], masks[2]), seed=3, num_epochs=20, lr=0.05
+    )
     assert "val_accuracy" not in no_val
     with pytest.raises(ValueError, match="num_epochs"):
-        fit_seeded(build, data, masks, 0, num_epochs=0, lr=0.05)
+        fit_seeded(build, data, masks, seed=0, num_epochs=0, lr=0.05)

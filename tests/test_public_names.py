@@ -9,6 +9,7 @@ or by another module of the package (names used by nothing go).
 
 import ast
 import importlib
+import inspect
 import json
 import re
 from pathlib import Path
@@ -79,3 +80,32 @@ def test_every_public_name_is_used(name):
     )
     used = pattern.search(notebook_code()) or pattern.search(others)
     assert used, f"{name} is used by no notebook and no other helper: remove it"
+
+
+TRAINING_ARGUMENTS = {"num_epochs", "lr", "weight_decay", "eval_every", "seeds", "seed"}
+
+
+@pytest.mark.parametrize("name", sorted(helpers._EXPORTS))
+def test_training_arguments_are_keyword_only(name):
+    """One convention (issue 17): a function that trains takes its training settings by
+    keyword, so a call reads ``num_epochs=100, lr=0.01`` and cannot swap them."""
+    obj = getattr(helpers, name)
+    if not callable(obj) or isinstance(obj, type):
+        return
+    params = inspect.signature(obj).parameters
+    if not {"num_epochs", "lr"} & set(params):
+        return
+    positional = [
+        p
+        for p in params
+        if p in TRAINING_ARGUMENTS
+        and params[p].kind is not inspect.Parameter.KEYWORD_ONLY
+    ]
+    assert not positional, f"{name}: {positional} should be keyword-only"
+
+
+@pytest.mark.parametrize("name", sorted(helpers._EXPORTS))
+def test_seed_is_spelled_seed(name):
+    obj = getattr(helpers, name)
+    if callable(obj):
+        assert "random_state" not in inspect.signature(obj).parameters

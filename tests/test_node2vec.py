@@ -168,6 +168,49 @@ def test_loss_gram_path_equals_direct_computation():
     assert torch.allclose(loss, ref, atol=1e-6)
 
 
+def direct_loss(model, pos, neg):
+    """PyG's formula, one dot product per (first node, context node) pair."""
+
+    def scores(rw):
+        return (
+            (model.embedding(rw[:, :1]) * model.embedding(rw[:, 1:])).sum(-1).view(-1)
+        )
+
+    eps = model.EPS
+    return (
+        -torch.log(torch.sigmoid(scores(pos)) + eps).mean()
+        - torch.log(1 - torch.sigmoid(scores(neg)) + eps).mean()
+    )
+
+
+def test_loss_above_the_gram_limit_equals_direct_computation():
+    """Issue 17: a batch touching more than ``_GRAM_LIMIT`` distinct nodes takes the
+    per-pair path; loss and gradient must equal PyG's formula there too."""
+    n = node2vec_module._GRAM_LIMIT + 500
+    ring = undirected([(i, (i + 1) % n) for i in range(n)])
+    set_seed(0)
+    model = Node2Vec(ring, embedding_dim=8, walk_length=4, context_size=2)
+    pos, neg = model.sample(torch.arange(n))
+    assert torch.unique(torch.cat([pos.ravel(), neg.ravel()])).numel() > (
+        node2vec_module._GRAM_LIMIT
+    )
+    loss = model.loss(pos, neg)
+    (grad,) = torch.autograd.grad(loss, model.embedding.weight)
+    ref = direct_loss(model, pos, neg)
+    (ref_grad,) = torch.autograd.grad(ref, model.embedding.weight)
+    assert torch.allclose(loss, ref, atol=1e-6)
+    assert torch.allclose(grad.to_dense(), ref_grad.to_dense(), atol=1e-7)
+
+
+def test_loss_gram_and_per_pair_paths_agree(monkeypatch):
+    set_seed(0)
+    model = make_model()
+    pos, neg = model.sample(torch.arange(6))
+    gram = model.loss(pos, neg)
+    monkeypatch.setattr(node2vec_module, "_GRAM_LIMIT", 0)  # force the per-pair path
+    assert torch.allclose(model.loss(pos, neg), gram, atol=1e-6)
+
+
 def test_training_reduces_loss_and_sparse_grad():
     set_seed(0)
     model = make_model(sparse=True)

@@ -600,7 +600,7 @@ def _graphs(views: dict, k: int) -> dict:
         "scaled": scaled,
         "per_view": per_view,
         "concatenated": concatenated,
-        "early": knn_graph(concatenated, k, metric="euclidean"),
+        "early": knn_graph(concatenated, k, metric="euclidean")[0],
         "fused": fuse_graphs(per_view.values(), n),
     }
 

@@ -303,15 +303,16 @@ def knn_graph(
     self_loops : bool
         Add an edge from every sample to itself (distance 0).
     return_distance : bool
-        Also return each edge's distance.
+        Return each edge's distance as the second value (``None`` otherwise).
 
     Returns
     -------
     edge_index : torch.Tensor
         ``2 x num_edges``, sorted by source then target. For ``symmetric=False``,
         edges run from each sample (row 0) to its neighbours (row 1).
-    distance : torch.Tensor
-        Only with ``return_distance=True``: one distance per edge.
+    distance : torch.Tensor or None
+        With ``return_distance=True``, one distance per edge; else ``None`` (the
+        graph is unweighted). Every builder of the course returns such a pair.
 
     Raises
     ------
@@ -348,7 +349,7 @@ def knn_graph(
     edge_index = _to_edge_index(rows, cols)
     if return_distance:
         return edge_index, torch.from_numpy(dists.astype(np.float32))
-    return edge_index
+    return edge_index, None
 
 
 def edge_homophily(edge_index, y, edge_weight=None) -> float:

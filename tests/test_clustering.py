@@ -15,7 +15,7 @@ from helpers.training import train_dgi, train_norm_loss
 def cells_graph(**kwargs):
     cells = synthetic_cell_types(**kwargs)
     X = (cells["X"] - cells["X"].mean(0)) / cells["X"].std(0)
-    data = Data(x=torch.tensor(X), edge_index=knn_graph(X, 5, metric="euclidean"))
+    data = Data(x=torch.tensor(X), edge_index=knn_graph(X, 5, metric="euclidean")[0])
     return data, cells["y"]
 
 

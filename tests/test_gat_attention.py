@@ -18,7 +18,7 @@ from helpers import (
 def small():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(12, 4)).astype(np.float32)
-    return torch.tensor(X), knn_graph(X, 3, metric="euclidean", self_loops=True)
+    return torch.tensor(X), knn_graph(X, 3, metric="euclidean", self_loops=True)[0]
 
 
 def test_gat_shapes_and_attention(small):

@@ -77,8 +77,9 @@ def test_knn_graph_matches_brute_force(X, metric):
 
 
 def test_knn_graph_symmetric_and_self_loops(X):
-    directed = edge_set(knn_graph(X, 3, symmetric=False))
-    ei = knn_graph(X, 3, symmetric=True, self_loops=True)
+    directed = edge_set(knn_graph(X, 3, symmetric=False)[0])
+    ei, none = knn_graph(X, 3, symmetric=True, self_loops=True)
+    assert none is None
     edges = edge_set(ei)
     assert edges == directed | {(b, a) for a, b in directed} | {
         (i, i) for i in range(40)
@@ -257,13 +258,13 @@ def test_knn_graph_identical_to_old_implementation(metric, shape):
     np.testing.assert_allclose(d.numpy(), dist.ravel(), rtol=1e-6, atol=1e-7)
     old = set(zip(rows.tolist(), idx.ravel().tolist(), strict=True))
     old |= {(b, a) for a, b in old}
-    sym = knn_graph(X, 10, metric=metric)
+    sym, _ = knn_graph(X, 10, metric=metric)
     assert edge_set(sym) == old and sym.shape[1] == len(old)
 
 
 def test_knn_graph_all_others_and_float32():
     X = np.random.default_rng(3).normal(size=(6, 3)).astype(np.float32)
-    ei = knn_graph(X, 5, symmetric=False)
+    ei, _ = knn_graph(X, 5, symmetric=False)
     assert edge_set(ei) == {(i, j) for i in range(6) for j in range(6) if i != j}
 
 
@@ -274,7 +275,7 @@ def test_knn_graph_cosine_rejects_zero_rows():
         knn_graph(X, 2)
     with pytest.raises(ValueError, match="zero"):
         threshold_graph(X)
-    assert knn_graph(X, 2, metric="euclidean").shape[0] == 2  # defined there
+    assert knn_graph(X, 2, metric="euclidean")[0].shape[0] == 2  # defined there
 
 
 @pytest.mark.parametrize("threshold", [-0.2, 0.3, 0.7, 0.95, 1.0])
@@ -352,3 +353,24 @@ def test_threshold_graph_memory_grows_with_edges_only():
     edges = ei.shape[1]
     assert edges > 10**6 and w.dtype == torch.float32
     assert peak < 80 * edges, f"{peak / edges:.0f} bytes per edge"
+
+
+def test_every_builder_returns_edge_index_and_weight_or_none():
+    """One convention (issue 17): ``edge_index, edge_weight = builder(...)``."""
+    from helpers.graphs import affinity_graph, fuse_graphs
+
+    X = np.random.default_rng(6).normal(size=(30, 4)) + 1.0
+    results = {
+        "knn_graph": knn_graph(X, 3),
+        "threshold_graph": threshold_graph(X, threshold=0.5),
+        "threshold_graph unweighted": threshold_graph(X, weight_base=None),
+        "affinity_graph": affinity_graph(X, k=3),
+        "fuse_graphs": fuse_graphs(
+            [affinity_graph(X, k=3), affinity_graph(X, k=4)], 30
+        ),
+    }
+    for name, result in results.items():
+        assert isinstance(result, tuple) and len(result) == 2, name
+        edge_index, weight = result
+        assert edge_index.dtype == torch.int64 and edge_index.shape[0] == 2, name
+        assert weight is None or weight.shape == (edge_index.shape[1],), name

@@ -149,7 +149,7 @@ def test_standardise_and_concatenate_views():
 def test_affinity_graph_weights():
     X = np.random.default_rng(0).normal(size=(20, 3))
     edge_index, weight = affinity_graph(X, k=3)
-    assert torch.equal(edge_index, knn_graph(X, 3, metric="euclidean"))
+    assert torch.equal(edge_index, knn_graph(X, 3, metric="euclidean")[0])
     assert weight.min() > 0 and weight.max() <= 1
 
 
@@ -192,6 +192,6 @@ def test_view_homophily_single_views_below_integrated():
         "fused, weighted",
     ]
     scaled = standardise_views(data["views"])
-    expected = edge_homophily(knn_graph(scaled["mRNA"], 10, metric="euclidean"), y)
+    expected = edge_homophily(knn_graph(scaled["mRNA"], 10, metric="euclidean")[0], y)
     assert table["mRNA"] == pytest.approx(expected)
     assert table["concatenated"] > table[["mRNA", "methylation", "miRNA"]].max()

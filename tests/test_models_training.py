@@ -211,7 +211,7 @@ def test_compare_on_graphs_and_oracle():
 
     data = two_community_data()
     X, y = data.x.numpy(), data.y.numpy()
-    graphs = {"given": (data.edge_index, None), "5-NN": (knn_graph(X, 5), None)}
+    graphs = {"given": (data.edge_index, None), "5-NN": knn_graph(X, 5)}
     df = compare_on_graphs(X, y, graphs, seeds=[0, 1], num_epochs=40)
     assert df.model.unique().tolist() == [
         "GCN, given",

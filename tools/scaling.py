@@ -131,10 +131,10 @@ def run_one(route: str, n: int) -> dict:
         dense = kneighbors_graph(X, K).toarray()
         edges = int(dense_to_sparse(torch.from_numpy(dense))[0].shape[1])
     elif route == "knn_graph":
-        edge_index = knn_graph(X, K)
+        edge_index, _ = knn_graph(X, K)
         edges = int(edge_index.shape[1])
     elif route == "knn_graph euclidean":
-        edges = int(knn_graph(X, K, metric="euclidean").shape[1])
+        edges = int(knn_graph(X, K, metric="euclidean")[0].shape[1])
     elif route == "threshold_graph":
         edges = int(threshold_graph(X)[0].shape[1])
     elif route == "affinity_graph":

@@ -6,7 +6,7 @@ import numpy as np
 
 
 def as_numpy(values) -> np.ndarray:
-    """A NumPy array from a tensor (detached, on the CPU) or from anything array-like."""
+    """Return a NumPy array from a tensor (detached, on the CPU) or from anything array-like."""
     if hasattr(values, "detach"):
         return values.detach().cpu().numpy()
     return np.asarray(values)

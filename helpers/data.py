@@ -33,7 +33,7 @@ def random_citation_graph(
     num_classes: int = 2,
     seed: int = 0,
 ):
-    """The toy "citation network" of chapter 2: random features, edges and labels.
+    """Build the toy "citation network" of chapter 2: random features, edges and labels.
 
     An Erdős–Rényi graph (each pair of documents cites each other with probability
     ``edge_prob``), standard-normal node features, and labels drawn uniformly at
@@ -145,7 +145,7 @@ def classical_mds(distances, n_components: int = 2) -> np.ndarray:
 
 
 def _canonical_axes(values, vectors, n_components: int, rtol: float = 1e-9):
-    """The top eigenvectors of a symmetric matrix, chosen the same way on every machine.
+    """Choose the top eigenvectors of a symmetric matrix the same way on every machine.
 
     ``eigh`` returns each eigenvector only up to its sign, and for a repeated
     eigenvalue any rotation of a basis of its eigenspace: which one depends on the
@@ -194,7 +194,7 @@ def latent_factor_data(
     baseline: float = 0.0,
     seed: int = 0,
 ) -> dict[str, np.ndarray]:
-    """Samples from clusters in a latent space, observed through a random linear map.
+    """Draw samples from clusters in a latent space, observed through a random linear map.
 
     The generator of chapter 3 (and of the multi-omics views of chapter 6):
 
@@ -282,7 +282,7 @@ def synthetic_cell_types(
     noise: float = 1.0,
     seed: int = 0,
 ) -> dict:
-    """A toy single-cell expression matrix with known cell types (chapters 4 and 5).
+    """Generate a toy single-cell expression matrix with known cell types (chapters 4 and 5).
 
     Cell ``i`` belongs to type ``i % len(means)`` (balanced types). Every gene is
     standard-normal noise (scaled by ``noise``); the first ``informative_genes``
@@ -498,7 +498,7 @@ ROSMAP_VIEWS = ("mRNA", "methylation", "miRNA")
 
 
 def _default_folder() -> Path:
-    """The folder of the ROSMAP files shipped with the package."""
+    """Return the folder of the ROSMAP files shipped with the package."""
     return Path(__file__).resolve().parent / "data" / "rosmap"
 
 
@@ -644,6 +644,17 @@ def _check_view_dict(views: dict, n: int | None = None) -> dict[str, np.ndarray]
 def standardise_views(views: dict) -> dict[str, np.ndarray]:
     """Each feature of each view to mean 0 and standard deviation 1 (constant features to 0).
 
+    Parameters
+    ----------
+    views : dict
+        View name -> samples x features matrix (array-like), the same samples in
+        the same order in every view.
+
+    Returns
+    -------
+    dict
+        View name -> float32 matrix of the same shape, in the order of ``views``.
+
     Raises
     ------
     ValueError
@@ -664,6 +675,23 @@ def concatenate_views(views: dict) -> np.ndarray:
 
     Without the scaling a view with 200 features would outweigh one with 20 in
     every distance; with it, each view contributes equally on average.
+
+    Parameters
+    ----------
+    views : dict
+        View name -> samples x features matrix, as for :func:`standardise_views`
+        (which standardises them here first).
+
+    Returns
+    -------
+    numpy.ndarray
+        Samples x (features of all views), float32, the views side by side in the
+        order of ``views``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`standardise_views`.
     """
     views = standardise_views(views)
     return np.hstack([X / np.sqrt(X.shape[1]) for X in views.values()]).astype(

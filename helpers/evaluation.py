@@ -42,6 +42,20 @@ def random_split(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Random train/test masks with ``num_test`` test nodes (chapter 2).
 
+    Parameters
+    ----------
+    num_nodes : int
+        Number of nodes.
+    num_test : int
+        Number of test nodes, ``1 <= num_test < num_nodes``.
+    seed : int
+        Seed of the permutation.
+
+    Returns
+    -------
+    train_mask, test_mask : torch.Tensor
+        Boolean masks over the nodes, complementary: every node not tested trains.
+
     Raises
     ------
     ValueError
@@ -114,6 +128,21 @@ def _edge_weight(data):
 def accuracy(model, data, mask) -> float:
     """Accuracy of ``model`` (in evaluation mode) on the nodes selected by ``mask`` (chapter 2).
 
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Maps ``(x, edge_index, edge_weight)`` to one row of class scores per node
+        (e.g. log-probabilities); it is left in evaluation mode.
+    data : torch_geometric.data.Data
+        ``x``, ``edge_index``, ``y`` and optionally ``edge_weight``.
+    mask : Tensor of bool
+        Nodes to score.
+
+    Returns
+    -------
+    float
+        Fraction of the selected nodes whose highest-scoring class is their label.
+
     Raises
     ------
     ValueError
@@ -127,7 +156,26 @@ def accuracy(model, data, mask) -> float:
 
 
 def majority_baseline(y, train_mask, test_mask) -> float:
-    """Accuracy of always predicting the most frequent training class (chapter 2)."""
+    """Accuracy of always predicting the most frequent training class (chapter 2).
+
+    Parameters
+    ----------
+    y : array-like or Tensor
+        Non-negative integer class of each node.
+    train_mask, test_mask : array-like or Tensor of bool
+        Nodes whose classes are counted, and nodes scored.
+
+    Returns
+    -------
+    float
+        Fraction of test nodes in the most frequent training class (the lowest
+        class id on ties).
+
+    Raises
+    ------
+    ValueError
+        If either mask selects no node.
+    """
     y = as_numpy(y)
     train_mask, test_mask = np.asarray(train_mask, bool), np.asarray(test_mask, bool)
     if not train_mask.any() or not test_mask.any():
@@ -137,7 +185,28 @@ def majority_baseline(y, train_mask, test_mask) -> float:
 
 
 def logistic_regression_baseline(X, y, train_mask, test_mask) -> float:
-    """Held-out accuracy of a logistic regression on standardised features, no graph (chapter 3)."""
+    """Held-out accuracy of a logistic regression on standardised features, no graph (chapter 3).
+
+    Parameters
+    ----------
+    X : array-like or Tensor
+        Nodes x features.
+    y : array-like or Tensor
+        Integer class of each node.
+    train_mask, test_mask : array-like or Tensor of bool
+        Nodes that fit the scaling and the classifier, and nodes scored.
+
+    Returns
+    -------
+    float
+        Fraction of test nodes classified correctly; the :func:`majority_baseline`
+        when the training nodes hold a single class.
+
+    Raises
+    ------
+    ValueError
+        If either mask selects no node.
+    """
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
@@ -208,7 +277,7 @@ def heldout_accuracy(z, y, train_mask, test_mask) -> float:
 
 
 def cluster_ari(z, y, n_clusters: int | None = None, seed: int = 0) -> float:
-    """Adjusted Rand index between k-means clusters of ``z`` and the labels ``y``.
+    """Score k-means clusters of ``z`` against the labels ``y`` by the adjusted Rand index.
 
     Introduced in chapter 1. 0 is chance level, 1 a perfect match (up to renaming).
 
@@ -254,6 +323,16 @@ def l2_normalise(z) -> np.ndarray:
     Skip-gram embeddings store a node's degree in the vector's length and its
     neighbourhood in its direction; normalising keeps only the direction.
 
+    Parameters
+    ----------
+    z : array-like or Tensor
+        Embeddings, shape ``(num_nodes, dim)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array of the same shape, every row of length 1.
+
     Raises
     ------
     ValueError
@@ -280,6 +359,23 @@ def summarise(
     them report the same statistics. With ``sem=True`` a ``<column>_sem`` column
     adds the standard error of each mean (sample standard deviation / sqrt(n)),
     as chapter 2 uses to tell noise from a difference.
+
+    Parameters
+    ----------
+    per_seed : pandas.DataFrame
+        One row per run: the group columns and the result columns.
+    by : str or sequence of str
+        Column(s) naming the groups (e.g. the method).
+    columns : sequence of str
+        Result columns to summarise.
+    sem : bool
+        Also report the standard error of each mean.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group, indexed by ``by`` in order of first appearance: for each
+        column its mean, ``<column>_std`` and, with ``sem=True``, ``<column>_sem``.
 
     Raises
     ------
@@ -367,6 +463,17 @@ def attention_entropy(edge_index, alpha, num_nodes: int) -> pd.DataFrame:
     the maximum, ``log(in-degree)``, is reached when the node attends to all its
     neighbours equally. Introduced in chapter 5.
 
+    Parameters
+    ----------
+    edge_index : array-like or Tensor
+        The edges ``source -> target`` the attention was computed on, shape
+        ``(2, num_edges)``.
+    alpha : array-like or Tensor
+        Attention coefficients, one row per edge and one column per head (1-D for a
+        single head).
+    num_nodes : int
+        Number of nodes, one row of the result each.
+
     Returns
     -------
     pandas.DataFrame
@@ -408,6 +515,18 @@ def same_label_attention(edge_index, alpha, y) -> np.ndarray:
     Averaged over heads and renormalised over the non-self edges. Chapter 5 uses it
     to show that a well-trained GAT on a kNN graph attends to same-type cells.
     Nodes without non-self incoming edges get NaN.
+
+    Parameters
+    ----------
+    edge_index, alpha : array-like or Tensor
+        As for :func:`attention_entropy`.
+    y : array-like or Tensor
+        Label of each node.
+
+    Returns
+    -------
+    numpy.ndarray
+        One share in ``[0, 1]`` per node (``len(y)`` entries), NaN as above.
 
     Raises
     ------

@@ -210,7 +210,7 @@ def compare_on_graphs(
     with_mlp: bool = True,
     eval_every: int = 1,
 ) -> pd.DataFrame:
-    """A GCN on each graph, plus an MLP and a logistic regression, on the same splits (chapter 3).
+    """Train a GCN on each graph, plus an MLP and a logistic regression, on the same splits (chapter 3).
 
     Every model is scored on the same stratified train/validation/test split per seed
     (:func:`stratified_split`), trained by :func:`train_node_classifier` with model
@@ -300,6 +300,20 @@ def logistic_regression_over_splits(
 
     Chapter 3 runs it on the true latent factors as an *oracle*: the best accuracy
     the overlap of the clusters allows.
+
+    Parameters
+    ----------
+    X : array-like or Tensor
+        Samples x features (chapter 3: the latent factors ``Z``).
+    y : array-like
+        Integer class of each sample.
+    seeds : iterable of int
+        One stratified split per seed.
+    train_size, val_size : float
+        Fractions for :func:`stratified_split`: the classifier fits on the training
+        part and is scored on the test part (the rest); the validation part is unused.
+    name : str
+        The value of the ``model`` column.
 
     Returns
     -------
@@ -524,6 +538,24 @@ def compare_clusterings(
     embedding (both on ``edge_index``). k-means uses as many clusters as ``y`` has
     types and ``random_state=seed``.
 
+    Parameters
+    ----------
+    X : array-like
+        Cells x genes (the standardised expression).
+    y : array-like
+        Type of each cell.
+    edge_index : torch.Tensor
+        The cell graph, ``2 x num_edges``, of both GCN embeddings.
+    seeds : iterable of int
+        One training run of each GCN and one k-means per representation per seed.
+    n_components : int
+        Principal components kept, ``1 <= n_components <= n_genes``.
+    hidden_channels : int
+        Embedding size of the DGI encoder (:func:`train_dgi`).
+    num_epochs, lr :
+        Training settings of both GCN embeddings (:func:`train_norm_loss`,
+        :func:`train_dgi`).
+
     Returns
     -------
     pandas.DataFrame
@@ -590,8 +622,10 @@ LOGREG = "logistic regression (concatenated)"
 
 
 def _graphs(views: dict, k: int) -> dict:
-    """The graphs of chapter 6, built once: what the experiment trains on and
-    :func:`view_homophily` measures."""
+    """Build the graphs of chapter 6 once.
+
+    They are what the experiment trains on and what :func:`view_homophily` measures.
+    """
     scaled = standardise_views(views)
     n = next(iter(scaled.values())).shape[0]
     per_view = {name: affinity_graph(X, k) for name, X in scaled.items()}
@@ -733,6 +767,15 @@ def view_homophily(views: dict, y, k: int = 10) -> pd.Series:
     Euclidean ``k``-NN graph per standardised view, one on the concatenated views
     (early fusion) and the union of the per-view graphs (graph fusion; each edge
     counted once, whatever its weight).
+
+    Parameters
+    ----------
+    views : dict
+        View name -> samples x features matrix (same samples, same order).
+    y : array-like
+        Class of each sample.
+    k : int
+        Neighbours per sample in every kNN graph.
 
     Returns
     -------

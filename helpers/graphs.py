@@ -76,9 +76,11 @@ def _tolerance(Z: np.ndarray) -> float:
 
 
 def _exact_neighbours(Z, rows, k, bound, tol):
-    """The k nearest other rows of ``Z`` for ``rows``, ties to the lower index, by brute
-    force in chunks: candidates within ``bound`` (squared) are re-measured by the direct
-    formula, sorted by (distance, index)."""
+    """Find the k nearest other rows of ``Z`` for ``rows``, ties to the lower index.
+
+    By brute force in chunks: candidates within ``bound`` (squared) are re-measured by
+    the direct formula, sorted by (distance, index).
+    """
     n = Z.shape[0]
     norms = np.einsum("ij,ij->i", Z, Z)
     out_idx = np.empty((len(rows), k), dtype=np.int64)
@@ -100,7 +102,7 @@ def _exact_neighbours(Z, rows, k, bound, tol):
 
 
 def _neighbours(Z: np.ndarray, k: int, rows=None, search=None):
-    """The ``k`` nearest other rows of ``Z`` (Euclidean) for each of ``rows`` (all by default).
+    """Find the ``k`` nearest other rows of ``Z`` (Euclidean) for each of ``rows`` (all by default).
 
     Exact, through scikit-learn's search with ``algorithm="auto"`` (a k-d tree in up
     to 15 dimensions, else a chunked brute-force pass: what ``kneighbors_graph``
@@ -278,7 +280,7 @@ def knn_graph(
     self_loops: bool = False,
     return_distance: bool = False,
 ):
-    """The k-nearest-neighbour graph of the samples, through sparse neighbour search.
+    """Build the k-nearest-neighbour graph of the samples, through sparse neighbour search.
 
     Introduced in chapter 3 and used by every later chapter. Each sample is joined
     to its ``k`` nearest other samples; with ``symmetric=True`` the reverse edges are
@@ -361,6 +363,20 @@ def edge_homophily(edge_index, y, edge_weight=None) -> float:
     ``edge_weight``, the share of the edge *weight* that stays within a class
     (chapter 6 reads a fused graph this way).
 
+    Parameters
+    ----------
+    edge_index : array-like or Tensor
+        Edges, shape ``(2, num_edges)``.
+    y : array-like or Tensor
+        Class of each sample.
+    edge_weight : array-like or Tensor, optional
+        One non-negative weight per edge; every edge counts once when omitted.
+
+    Returns
+    -------
+    float
+        The share, in ``[0, 1]``.
+
     Raises
     ------
     ValueError
@@ -399,6 +415,13 @@ def class_homophily(edge_index, y):
     Introduced in chapter 4, to find which cell type a graph serves badly. Self loops
     are excluded; the result is indexed by the class values (names, if ``y`` holds names).
 
+    Parameters
+    ----------
+    edge_index : array-like or Tensor
+        Edges, shape ``(2, num_edges)``; an edge belongs to the class of its source.
+    y : array-like or Tensor
+        Class of each node (ids or names).
+
     Returns
     -------
     pandas.Series
@@ -425,9 +448,21 @@ def class_homophily(edge_index, y):
 
 
 def node_degrees(edge_index, num_nodes: int) -> np.ndarray:
-    """Number of outgoing edges of each node (its degree, for an undirected graph).
+    """Count the outgoing edges of each node (its degree, for an undirected graph).
 
     Introduced in chapter 3.
+
+    Parameters
+    ----------
+    edge_index : array-like or Tensor
+        Edges, shape ``(2, num_edges)``.
+    num_nodes : int
+        Number of nodes, those without edges included.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``num_nodes`` integer counts of the edges leaving each node.
 
     Raises
     ------
@@ -504,14 +539,33 @@ def fuse_graphs(graphs, num_nodes: int):
 
 
 def affinity_graph(X, k: int = 10, metric: str = "euclidean"):
-    """A symmetric kNN graph with Gaussian affinities ``exp(-d^2 / (2 sigma^2))``.
+    """Build a symmetric kNN graph with Gaussian affinities ``exp(-d^2 / (2 sigma^2))``.
 
-    ``sigma`` is the median neighbour distance, so affinities of different views
-    are on the same scale and can be averaged (:func:`helpers.graphs.fuse_graphs`).
+    ``sigma`` is the median neighbour distance (1 if that is 0), so affinities of
+    different views are on the same scale and can be averaged
+    (:func:`helpers.graphs.fuse_graphs`).
+
+    Parameters
+    ----------
+    X : array-like
+        Samples x features.
+    k : int
+        Neighbours per sample, ``1 <= k < n_samples``.
+    metric : {"euclidean", "cosine"}
+        Distance of the neighbour search, as for :func:`knn_graph` (cosine distance
+        is ``1 - cos(u, v)``).
 
     Returns
     -------
-    edge_index, edge_weight : torch.Tensor
+    edge_index : torch.Tensor
+        ``2 x num_edges``, both directions of every edge, sorted by source then target.
+    edge_weight : torch.Tensor
+        One affinity per edge, float32, at most 1 (1 at distance 0).
+
+    Raises
+    ------
+    ValueError
+        As :func:`knn_graph`.
     """
     import torch
 

@@ -99,6 +99,7 @@ class GCN(torch.nn.Module):
     def forward(
         self, x: Tensor, edge_index: Tensor, edge_weight: Tensor | None = None
     ) -> Tensor:
+        """Return the log-probabilities of the classes, one row per node."""
         if self.cached:
             self._check_graph(edge_index, edge_weight)
         h = F.relu(self.conv1(x, edge_index, edge_weight))
@@ -111,6 +112,13 @@ class MLP(torch.nn.Module):
 
     ``Linear -> ReLU -> dropout -> Linear -> log_softmax``. Accepts (and ignores)
     ``edge_index`` and ``edge_weight`` so it trains with the same loop as :class:`GCN`.
+
+    Parameters
+    ----------
+    in_channels, hidden_channels, out_channels : int
+        Input features, hidden units, classes.
+    dropout : float
+        Dropout probability on the hidden layer, in ``[0, 1)``.
 
     Raises
     ------
@@ -137,6 +145,7 @@ class MLP(torch.nn.Module):
         edge_index: Tensor | None = None,
         edge_weight: Tensor | None = None,
     ) -> Tensor:
+        """Return the log-probabilities of the classes per node; the graph is ignored."""
         h = F.relu(self.lin1(x))
         h = F.dropout(h, p=self.dropout, training=self.training)
         return F.log_softmax(self.lin2(h), dim=1)
@@ -226,6 +235,12 @@ class GAT(torch.nn.Module):
         edge_weight: Tensor | None = None,
         return_attention_weights: bool = False,
     ):
+        """Return the log-probabilities of the classes, one row per node.
+
+        With ``return_attention_weights=True``, also each layer's
+        ``(edge_index, alpha)``: ``GATConv``'s edges (self loops added) and their
+        attention coefficients, one column per head.
+        """
         edge_attr = self._edge_attr(edge_weight)
         h = F.dropout(x, p=self.dropout, training=self.training)
         h, (ei1, alpha1) = self.conv1(
@@ -244,7 +259,7 @@ class GAT(torch.nn.Module):
     def embed(
         self, x: Tensor, edge_index: Tensor, edge_weight: Tensor | None = None
     ) -> Tensor:
-        """The first layer's output after the activation, in evaluation mode.
+        """Return the first layer's output after the activation, in evaluation mode.
 
         ``heads * hidden_channels`` features per node: what the second layer
         aggregates. Chapter 5 measures its spread to show over-smoothing.
@@ -259,6 +274,18 @@ class NormLossGCN(torch.nn.Module):
 
     ``GCNConv(in, hidden) -> ReLU -> GCNConv(hidden, out)``; trained by
     :func:`train_norm_loss`.
+
+    Parameters
+    ----------
+    in_channels : int
+        Input features (genes).
+    hidden_channels, out_channels : int
+        Hidden units and embedding size.
+
+    Raises
+    ------
+    ValueError
+        For a size below 1.
     """
 
     def __init__(
@@ -276,11 +303,25 @@ class NormLossGCN(torch.nn.Module):
         self.conv2 = GCNConv(hidden_channels, out_channels, cached=True)
 
     def forward(self, x: Tensor, edge_index: Tensor) -> Tensor:
+        """Return the embedding of each node, one row per node."""
         return self.conv2(F.relu(self.conv1(x, edge_index)), edge_index)
 
 
 class DGIEncoder(torch.nn.Module):
-    """One GCN layer with a PReLU, the encoder of PyG's Deep Graph Infomax example (chapter 4)."""
+    """One GCN layer with a PReLU, the encoder of PyG's Deep Graph Infomax example (chapter 4).
+
+    Parameters
+    ----------
+    in_channels : int
+        Input features.
+    hidden_channels : int
+        Embedding size.
+
+    Raises
+    ------
+    ValueError
+        For a size below 1.
+    """
 
     def __init__(self, in_channels: int, hidden_channels: int):
         super().__init__()
@@ -292,6 +333,7 @@ class DGIEncoder(torch.nn.Module):
         self.act = torch.nn.PReLU(hidden_channels)
 
     def forward(self, x: Tensor, edge_index: Tensor) -> Tensor:
+        """Return the embedding of each node, one row per node."""
         return self.act(self.conv(x, edge_index))
 
 
@@ -667,7 +709,7 @@ class Node2Vec(torch.nn.Module):
         return emb if batch is None else emb[batch]
 
     def loader(self, **kwargs) -> DataLoader:
-        """A ``DataLoader`` over node ids whose batches are ``(pos_rw, neg_rw)`` pairs."""
+        """Return a ``DataLoader`` over node ids whose batches are ``(pos_rw, neg_rw)`` pairs."""
         return DataLoader(range(self.num_nodes), collate_fn=self.sample, **kwargs)
 
     def _windows(self, rw: Tensor) -> Tensor:

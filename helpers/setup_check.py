@@ -102,6 +102,12 @@ def check_packages(
     list of dict
         One row per package: ``package``, ``expected``, ``installed``, ``status``
         (``"ok"``, ``"different version"`` or ``"missing"``) and ``fix``.
+
+    Raises
+    ------
+    ValueError
+        If ``expected`` is omitted and a line of the lock file is not an exact
+        ``name==version`` pin.
     """
     expected = _expected_versions() if expected is None else expected
     rows = []
@@ -137,7 +143,19 @@ def check_packages(
 
 
 def format_report(rows: list[dict]) -> str:
-    """Render :func:`check_packages` rows as an aligned text table plus a verdict line."""
+    """Render :func:`check_packages` rows as an aligned text table plus a verdict line.
+
+    Parameters
+    ----------
+    rows : list of dict
+        As returned by :func:`check_packages`.
+
+    Returns
+    -------
+    str
+        The table (package, expected and installed version, status), the fix of
+        every package that is not ``"ok"``, and the verdict.
+    """
     header = f"{'package':<18}{'expected':<12}{'installed':<12}status"
     lines = [header, "-" * len(header)]
     for row in rows:
@@ -159,6 +177,13 @@ def hardware_summary() -> dict[str, object]:
     """Python version, operating system, CPU threads torch uses, and whether a GPU is visible.
 
     The course runs on CPU; a GPU is neither needed nor used.
+
+    Returns
+    -------
+    dict
+        ``python`` (version), ``python supported`` (bool), ``system``, ``cpu cores``,
+        ``torch threads`` and ``gpu visible`` (bool); when torch does not import,
+        ``torch`` (the error and the fix) instead of the last two.
     """
     summary: dict[str, object] = {
         "python": platform.python_version(),

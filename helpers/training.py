@@ -37,7 +37,7 @@ def train_loop(
     batches: Callable[[], Iterable] | None = None,
     on_epoch: Callable[[int, float], None] | None = None,
 ) -> list[float]:
-    """The course's one training loop: Adam, and per step ``zero_grad``, loss, ``backward``, ``step``.
+    """Run the course's one training loop: Adam, and per step ``zero_grad``, loss, ``backward``, ``step``.
 
     Chapters 1 and 2 write this loop out; every trainer of the course calls it with
     its own loss. ``SparseAdam`` replaces Adam for a model with a sparse embedding
@@ -217,6 +217,17 @@ def train_norm_loss(
     The minimum of this loss is reached by mapping every cell to zero, which says
     nothing about cell types: the loss falls, and the embedding collapses.
 
+    Parameters
+    ----------
+    model : NormLossGCN
+        The model, trained in place.
+    data : torch_geometric.data.Data
+        ``x`` and ``edge_index`` of the cells.
+    num_epochs : int
+        Full-batch steps, ``>= 1``.
+    lr : float
+        Adam's learning rate, ``> 0``.
+
     Returns
     -------
     pandas.DataFrame
@@ -258,6 +269,19 @@ def train_dgi(
     edges with the cells' features shuffled), using a summary of the whole graph.
     Mapping every cell to zero cannot solve that task, so the embedding does not
     collapse. ``set_seed(seed)`` is called first.
+
+    Parameters
+    ----------
+    data : torch_geometric.data.Data
+        ``x`` and ``edge_index`` of the cells.
+    hidden_channels : int
+        Embedding size, ``>= 1``.
+    num_epochs : int
+        Full-batch steps, ``>= 1``.
+    lr : float
+        Adam's learning rate, ``> 0``.
+    seed : int
+        Seed of the encoder's initialisation and of the corruptions (shuffles).
 
     Returns
     -------

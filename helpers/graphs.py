@@ -220,9 +220,11 @@ def threshold_graph(
     n = X.shape[0]
     Z = _unit_rows(X)
     # cos(u, v) >= t  <=>  |u - v|^2 <= 2 (1 - t) for unit rows: a Euclidean radius
-    # search (with the old 1e-12 margin), chunked over the queries; the pairs within
-    # rounding of the limit are re-measured by the direct formula (symmetric to the
-    # last bit), so every kept pair comes in both directions: no union with reverses
+    # search (with the old 1e-12 margin), a block of samples at a time; the pairs
+    # within rounding of the limit are re-measured by the direct formula (symmetric to
+    # the last bit), so every kept pair comes in both directions: no union with the
+    # reverse edges. Each block keeps int32 ends and float32 weights (12 bytes per
+    # edge) until the result is assembled.
     limit = 2 * (1.0 - threshold + 1e-12)
     tol = _tolerance(Z)
     search = NearestNeighbors(radius=np.sqrt(limit + tol), n_neighbors=2)
@@ -231,10 +233,11 @@ def threshold_graph(
 
     def weigh(sq):  # squared distances of unit rows -> edge weights (float32)
         if weight_base is None:
-            return np.empty(len(sq), dtype=np.float32)
+            return np.zeros(len(sq), dtype=np.float32)
         return (weight_base ** (1.0 - sq / 2)).astype(np.float32)
 
-    parts, step = [], max(1, 2**16 // max(Z.shape[1], 1))
+    step = max(1, 2**16 // max(Z.shape[1], 1))
+    blocks, degree = [], np.zeros(n, dtype=np.int64)
     for start in range(0, n, step):
         dist, found = search.radius_neighbors(Z[start : start + step])
         counts = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
@@ -246,27 +249,32 @@ def threshold_graph(
         sq[near] = _pair_sq(Z, rows[near], cols[near])
         keep = (sq <= limit) & (rows != cols)
         rows, cols, sq = rows[keep], cols[keep], sq[keep]
-        order = np.lexsort((cols, rows))  # by sample, then neighbour
-        rows, cols, sq = rows[order], cols[order], sq[order]
-        parts.append((rows.astype(index_type), cols.astype(index_type), weigh(sq)))
-    rows, cols, values = (np.concatenate(p) for p in zip(*parts, strict=True))
-    del parts
-    if connect_isolated:
-        lonely = np.setdiff1d(np.arange(n), rows)
-        if lonely.size:
-            # the most similar other sample (ties to the lower index), both directions
-            other, dist = _neighbours(Z, 1, rows=lonely, search=search)
-            extra = _symmetric_edges(lonely, other[:, 0], weigh(dist[:, 0] ** 2), n)
-            keys = np.concatenate(
-                [rows.astype(np.int64) * n + cols, extra[0] * n + extra[1]]
+        degree[start : start + step] = np.bincount(rows - start, minlength=len(counts))
+        blocks.append((rows.astype(index_type), cols.astype(index_type), weigh(sq)))
+    lonely = np.flatnonzero(degree == 0) if connect_isolated else np.empty(0, int)
+    if lonely.size:
+        # the most similar other sample (ties to the lower index), both directions,
+        # added to the blocks that hold their source rows
+        other, dist = _neighbours(Z, 1, rows=lonely, search=search)
+        extra = _symmetric_edges(lonely, other[:, 0], weigh(dist[:, 0] ** 2), n)
+        for b in np.unique(extra[0] // step):
+            mine = extra[0] // step == b
+            blocks[b] = tuple(
+                np.concatenate([old, new[mine].astype(old.dtype)])
+                for old, new in zip(blocks[b], extra, strict=True)
             )
-            order = np.argsort(keys, kind="stable")
-            rows = np.concatenate([rows, extra[0].astype(index_type)])[order]
-            cols = np.concatenate([cols, extra[1].astype(index_type)])[order]
-            values = np.concatenate([values, extra[2]])[order]
-    edge_index = np.empty((2, len(rows)), dtype=np.int64)
-    edge_index[0], edge_index[1] = rows, cols
-    del rows, cols
+    num_edges = sum(len(block[0]) for block in blocks)
+    edge_index = np.empty((2, num_edges), dtype=np.int64)
+    values = np.empty(num_edges, dtype=np.float32)
+    at = 0
+    for b in range(len(blocks)):  # sorted by sample, then neighbour; freed as copied
+        rows, cols, weights = blocks[b]
+        blocks[b] = None
+        order = np.lexsort((cols, rows))
+        end = at + len(order)
+        edge_index[0, at:end], edge_index[1, at:end] = rows[order], cols[order]
+        values[at:end] = weights[order]
+        at = end
     if weight_base is None:
         return torch.from_numpy(edge_index), None
     return torch.from_numpy(edge_index), torch.from_numpy(values)

@@ -64,7 +64,6 @@ def test_norm_loss_collapses_the_embedding():
         train_norm_loss(model, data, num_epochs=0)
 
 
-
 def test_norm_loss_mean_norm_is_the_norm_after_each_step():
     """The mean norm column equals an evaluation pass after every step (no extra pass)."""
     data, _ = cells_graph()
@@ -84,6 +83,7 @@ def test_norm_loss_mean_norm_is_the_norm_after_each_step():
     assert history.epoch.tolist() == [1, 2, 3, 4, 5]
     with pytest.raises(ValueError, match="lr"):
         train_norm_loss(model, data, lr=0)
+
 
 def test_dgi_recovers_easy_cell_types_and_is_reproducible():
     data, y = cells_graph()

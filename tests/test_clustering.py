@@ -1,5 +1,7 @@
 """Unit tests of the chapter-4 helpers: cell-type data, collapsing loss, DGI, cluster matching."""
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -56,6 +58,27 @@ def test_norm_loss_collapses_the_embedding():
     assert history.mean_norm.iloc[-1] < 0.1 * history.mean_norm.iloc[0]
     with pytest.raises(ValueError, match="num_epochs"):
         train_norm_loss(model, data, num_epochs=0)
+
+
+def test_norm_loss_mean_norm_is_the_norm_after_each_step():
+    """The mean norm column equals an evaluation pass after every step (no extra pass)."""
+    data, _ = cells_graph()
+    set_seed(0)
+    model = NormLossGCN(50, hidden_channels=16, out_channels=8)
+    reference = copy.deepcopy(model)
+    history = train_norm_loss(model, data, num_epochs=5, lr=0.01)
+    optimizer = torch.optim.Adam(reference.parameters(), lr=0.01)
+    after = []
+    for _ in range(5):
+        optimizer.zero_grad()
+        reference(data.x, data.edge_index).norm(dim=1).mean().backward()
+        optimizer.step()
+        with torch.no_grad():
+            after.append(float(reference(data.x, data.edge_index).norm(dim=1).mean()))
+    np.testing.assert_allclose(history.mean_norm, after, rtol=1e-6)
+    assert history.epoch.tolist() == [1, 2, 3, 4, 5]
+    with pytest.raises(ValueError, match="lr"):
+        train_norm_loss(model, data, lr=0)
 
 
 def test_dgi_recovers_easy_cell_types_and_is_reproducible():

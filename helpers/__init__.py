@@ -18,6 +18,7 @@ _EXPORTS = {
     "use_course_style": "plotting",
     "draw_graph": "plotting",
     "plot_embeddings": "plotting",
+    "plot_accuracy_bars": "plotting",
     "Node2Vec": "node2vec",
     "random_walk": "node2vec",
     "to_csr": "node2vec",

@@ -92,7 +92,12 @@ _PUBLIC = {
         "integration_experiment",
         "view_homophily",
     ),
-    "plotting": ("use_course_style", "draw_graph", "plot_embeddings"),
+    "plotting": (
+        "use_course_style",
+        "draw_graph",
+        "plot_embeddings",
+        "plot_accuracy_bars",
+    ),
     "reproducibility": ("set_seed",),
     "setup_check": (
         "check_packages",

@@ -761,12 +761,12 @@ def integration_experiment(
 
 
 def view_homophily(views: dict, y, k: int = 10) -> pd.Series:
-    """Edge homophily of each view's kNN graph, of the concatenated views' and of the fused graph.
+    """Edge homophily of each view's kNN graph, of the concatenated views' and of the averaged graph.
 
     The graphs are those :func:`integration_experiment` trains on (chapter 6): a
     Euclidean ``k``-NN graph per standardised view, one on the concatenated views
-    (early fusion) and the union of the per-view graphs (graph fusion; each edge
-    counted once, whatever its weight).
+    (early fusion) and the averaged graph of graph fusion (:func:`fuse_graphs`: the
+    union of the per-view graphs, each edge counted once whatever its weight).
 
     Parameters
     ----------
@@ -780,14 +780,14 @@ def view_homophily(views: dict, y, k: int = 10) -> pd.Series:
     Returns
     -------
     pandas.Series
-        One value per view name, then ``"concatenated"``, ``"fused"`` and
-        ``"fused, weighted"`` (the share of the fused graph's edge *weight* that
-        joins samples of the same class).
+        One value per view name, then ``"concatenated"``, ``"averaged"`` and
+        ``"averaged, weighted"`` (the share of the averaged graph's edge *weight*
+        that joins samples of the same class).
     """
     graphs = _graphs(views, k)
     values = {name: edge_homophily(g[0], y) for name, g in graphs["per_view"].items()}
     values["concatenated"] = edge_homophily(graphs["early"], y)
     fused_index, fused_weight = graphs["fused"]
-    values["fused"] = edge_homophily(fused_index, y)
-    values["fused, weighted"] = edge_homophily(fused_index, y, fused_weight)
+    values["averaged"] = edge_homophily(fused_index, y)
+    values["averaged, weighted"] = edge_homophily(fused_index, y, fused_weight)
     return pd.Series(values, name="edge_homophily")

@@ -252,3 +252,68 @@ def plot_embeddings(
     ax.set_ylabel(ylabel)
     ax.legend(title=legend_title, fontsize=8)
     return ax
+
+
+def plot_accuracy_bars(
+    mean,
+    sd,
+    points=None,
+    lines: dict[str, float] | None = None,
+    ax=None,
+    *,
+    bar_label: str = "mean ± sd",
+    point_label: str = "one split",
+    xlim: tuple[float, float] = (0.0, 1.0),
+    xlabel: str = "test accuracy",
+):
+    """Horizontal bars of each method's mean score ± sd, with optional dots and reference lines.
+
+    Introduced in chapter 7 (``07_rosmap_alzheimers.ipynb``) for its comparison
+    table: one bar per method (first method on top), its error bar, a dot per
+    method for a single split, and vertical lines for reference values.
+
+    Parameters
+    ----------
+    mean, sd : pandas.Series
+        Mean score and its standard deviation, indexed by method (same index).
+    points : pandas.Series, optional
+        One more value per method (same index), drawn as a dot.
+    lines : dict, optional
+        Label -> x position of a vertical reference line (the first dashed and
+        black, the others dotted and grey).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+    bar_label, point_label, xlim, xlabel :
+        Legend labels of the bars and dots, x range and x label.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on (the legend is placed below them).
+
+    Raises
+    ------
+    ValueError
+        If ``mean`` is empty, or ``sd`` or ``points`` is not indexed like ``mean``.
+    """
+    import matplotlib.pyplot as plt
+
+    if len(mean) == 0:
+        raise ValueError("mean must hold at least one method")
+    for name, values in [("sd", sd), ("points", points)]:
+        if values is not None and list(values.index) != list(mean.index):
+            raise ValueError(f"{name} must have the same index as mean")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 0.4 * len(mean) + 1.5))
+    positions = np.arange(len(mean))
+    ax.barh(positions, mean, xerr=sd, capsize=3, color="tab:blue", label=bar_label)
+    if points is not None:
+        ax.scatter(points, positions, color="tab:orange", zorder=3, label=point_label)
+    for i, (label, x) in enumerate((lines or {}).items()):
+        style = dict(color="black", ls="--") if i == 0 else dict(color="grey", ls=":")
+        ax.axvline(x, label=label, **style)
+    ax.set_yticks(positions, list(mean.index))
+    ax.invert_yaxis()
+    ax.set(xlabel=xlabel, xlim=xlim)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2)
+    return ax

@@ -188,8 +188,8 @@ def test_view_homophily_single_views_below_integrated():
         "methylation",
         "miRNA",
         "concatenated",
-        "fused",
-        "fused, weighted",
+        "averaged",
+        "averaged, weighted",
     ]
     scaled = standardise_views(data["views"])
     expected = edge_homophily(knn_graph(scaled["mRNA"], 10, metric="euclidean")[0], y)

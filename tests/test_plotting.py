@@ -70,3 +70,46 @@ def test_plot_embeddings_annotates_selected_points():
     plot_embeddings(np.zeros((5, 2)), [0, 1, 1, 0, 0], ax=ax, annotate=[1, 3])
     assert [t.get_text() for t in ax.texts] == ["1", "3"]
     plt.close(fig)
+
+
+def test_plot_accuracy_bars_draws_bars_points_and_lines():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from helpers import plot_accuracy_bars
+
+    mean = pd.Series({"a": 0.7, "b": 0.8, "c": 0.6})
+    sd = pd.Series({"a": 0.05, "b": 0.04, "c": 0.03})
+    points = pd.Series({"a": 0.72, "b": 0.75, "c": 0.65})
+    fig, ax = plt.subplots()
+    out = plot_accuracy_bars(
+        mean, sd, points=points, lines={"reported": 0.81, "chance": 0.5}, ax=ax
+    )
+    assert out is ax
+    assert len(ax.patches) == 3
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b", "c"]
+    assert ax.yaxis_inverted()  # first method on top
+    assert len(ax.lines) >= 2  # the two reference lines
+    labels = ax.get_legend_handles_labels()[1]
+    assert {"reported", "chance"} <= set(labels)
+    plt.close(fig)
+
+
+def test_plot_accuracy_bars_rejects_bad_input():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import pandas as pd
+
+    from helpers import plot_accuracy_bars
+
+    mean = pd.Series({"a": 0.7, "b": 0.8})
+    with pytest.raises(ValueError, match="mean"):
+        plot_accuracy_bars(pd.Series(dtype=float), pd.Series(dtype=float))
+    with pytest.raises(ValueError, match="sd"):
+        plot_accuracy_bars(mean, pd.Series({"a": 0.1}))
+    with pytest.raises(ValueError, match="points"):
+        plot_accuracy_bars(mean, mean, points=pd.Series({"b": 0.1, "c": 0.2}))

@@ -10,6 +10,7 @@ import torch
 from sklearn.cluster import KMeans
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import adjusted_rand_score
+from threadpoolctl import ThreadpoolController
 
 from ._utils import as_numpy, check_training
 from .node2vec import Node2Vec
@@ -23,6 +24,22 @@ __all__ = [
     "node2vec_experiment",
     "summarise",
 ]
+
+
+_controller: ThreadpoolController | None = None
+
+
+def _one_blas_thread():
+    """Context manager: BLAS on one thread (a logistic regression on a few dozen nodes).
+
+    Waking a second BLAS thread costs more than such a whole fit, and the result is the
+    same. The controller is created at the first call (importing stays side-effect
+    free) and reused: creating one costs milliseconds.
+    """
+    global _controller
+    if _controller is None:
+        _controller = ThreadpoolController()
+    return _controller.limit(limits=1, user_api="blas")
 
 
 def _check_rows(name: str, values: np.ndarray, n: int) -> None:
@@ -40,7 +57,10 @@ def train_node2vec(
     Introduced in chapter 1, which writes this loop out (``zero_grad``, ``loss``,
     ``backward``, ``step`` over ``model.loader``); this function reuses it. Uses
     ``SparseAdam`` for a sparse embedding (as PyG's example does) and ``Adam`` otherwise. With ``batch_size=None`` every epoch is a
-    single full-batch step over all nodes.
+    single full-batch step over all nodes. Full batch on a small graph, the walks of
+    all epochs are drawn in one call before training (:func:`_presampled_windows`):
+    the same distribution as one draw per epoch from ``model.loader``, in far fewer
+    calls, though not the same random numbers.
 
     Parameters
     ----------
@@ -66,7 +86,10 @@ def train_node2vec(
     check_training(num_epochs, lr)
     if batch_size is not None and batch_size < 1:
         raise ValueError(f"batch_size must be >= 1 or None, got {batch_size}")
-    loader = model.loader(batch_size=batch_size or model.num_nodes, shuffle=True)
+    full_batch = batch_size is None or batch_size >= model.num_nodes
+    presampled = _presampled_windows(model, num_epochs) if full_batch else None
+    if presampled is None:
+        loader = model.loader(batch_size=batch_size or model.num_nodes, shuffle=True)
     params = list(model.parameters())
     sparse = model.embedding.sparse
     optimizer = (
@@ -76,16 +99,46 @@ def train_node2vec(
     )
     history = []
     model.train()
-    for _ in range(num_epochs):
+    for epoch in range(num_epochs):
         total = 0.0
-        for pos_rw, neg_rw in loader:
+        batches = [presampled[epoch]] if presampled is not None else loader
+        for pos_rw, neg_rw in batches:
             optimizer.zero_grad()
             loss = model.loss(pos_rw, neg_rw)
             loss.backward()
             optimizer.step()
             total += float(loss.detach())
-        history.append(total / len(loader))
+        history.append(total / len(batches))
     return history
+
+
+_PRESAMPLE_LIMIT = 2_000_000  # walk entries drawn up front, at most
+
+
+def _presampled_windows(model, num_epochs: int) -> list | None:
+    """Every epoch's full-batch ``(pos_rw, neg_rw)``, drawn in one call each.
+
+    ``pos_sample`` and ``neg_sample`` of all nodes repeated ``num_epochs`` times; their
+    windows come out ordered (window offset, walk of the node, epoch, node), so one
+    reshape gives each epoch its own windows. ``None`` for a model other than
+    :class:`Node2Vec` or when the walks would exceed ``_PRESAMPLE_LIMIT`` entries.
+    """
+    if not isinstance(model, Node2Vec):
+        return None
+    n, length = model.num_nodes, model.walk_length + 1
+    walks = model.walks_per_node * (1 + model.num_negative_samples)
+    if num_epochs * n * walks * length > _PRESAMPLE_LIMIT:
+        return None
+    nodes = torch.arange(n).repeat(num_epochs)
+
+    def per_epoch(rw):
+        rw = rw.view(-1, num_epochs, n, model.context_size)
+        return [
+            rw[:, epoch].reshape(-1, model.context_size) for epoch in range(num_epochs)
+        ]
+
+    pos, neg = per_epoch(model.pos_sample(nodes)), per_epoch(model.neg_sample(nodes))
+    return list(zip(pos, neg, strict=True))
 
 
 def heldout_accuracy(z, y, train_mask, test_mask) -> float:
@@ -131,9 +184,10 @@ def heldout_accuracy(z, y, train_mask, test_mask) -> float:
         raise ValueError(
             "train_mask and test_mask overlap: a test node must not be seen in training"
         )
-    clf = LogisticRegression(max_iter=1000)
-    clf.fit(z[train_mask], y[train_mask])
-    return float(clf.score(z[test_mask], y[test_mask]))
+    with _one_blas_thread():
+        clf = LogisticRegression(max_iter=1000)
+        clf.fit(z[train_mask], y[train_mask])
+        return float(clf.score(z[test_mask], y[test_mask]))
 
 
 def cluster_ari(z, y, n_clusters: int | None = None, random_state: int = 0) -> float:
@@ -207,6 +261,7 @@ def node2vec_experiment(
     num_epochs: int,
     lr: float,
     eval_masks: dict | None = None,
+    n_init: int = 10,
     **node2vec_kwargs,
 ) -> tuple[pd.DataFrame, dict[int, np.ndarray]]:
     """Train Node2Vec once per seed and score each embedding on held-out nodes.
@@ -234,6 +289,9 @@ def node2vec_experiment(
     eval_masks : dict of str to boolean mask, optional
         Nodes to score, by name (e.g. ``{"val": val_mask, "test": test_mask}``); each
         must not overlap ``train_mask``. ``{"test": ~train_mask}`` when omitted.
+    n_init : int
+        Restarts of each k-means clustering (scikit-learn's ``n_init``), ``>= 1``;
+        chapter 1 uses fewer than the default 10 to keep its ablation quick.
     **node2vec_kwargs :
         Passed to :class:`Node2Vec` (``embedding_dim``, ``walk_length``, ...).
 
@@ -249,12 +307,15 @@ def node2vec_experiment(
     Raises
     ------
     ValueError
-        If ``seeds`` or ``eval_masks`` is empty, a mask has the wrong length (and as
+        If ``seeds`` or ``eval_masks`` is empty, ``n_init`` is not a positive
+        integer, a mask has the wrong length (and as
         raised by the functions it calls, e.g. for a mask that overlaps ``train_mask``).
     """
     seeds = list(seeds)
     if not seeds:
         raise ValueError("seeds must name at least one seed")
+    if isinstance(n_init, bool) or not isinstance(n_init, int) or n_init < 1:
+        raise ValueError(f"n_init must be a positive integer, got {n_init!r}")
     y_np = as_numpy(y)
     train_mask = torch.as_tensor(train_mask, dtype=torch.bool)
     if eval_masks is None:
@@ -284,10 +345,13 @@ def node2vec_experiment(
         z = model().detach().numpy()
         for kind, features in [("raw", z), ("normalised", l2_normalize(z))]:
             # one classifier and one clustering per embedding, scored on every mask
-            classifier = LogisticRegression(max_iter=1000)
-            predicted = classifier.fit(features[train], y_np[train]).predict(features)
+            with _one_blas_thread():
+                classifier = LogisticRegression(max_iter=1000)
+                predicted = classifier.fit(features[train], y_np[train]).predict(
+                    features
+                )
             clusters = KMeans(
-                n_clusters=n_clusters, n_init=10, random_state=seed
+                n_clusters=n_clusters, n_init=n_init, random_state=seed
             ).fit_predict(features)
             row = {"seed": seed, "embedding": kind}
             for name, mask in masks.items():

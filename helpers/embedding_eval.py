@@ -10,9 +10,8 @@ import torch
 from sklearn.cluster import KMeans
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import adjusted_rand_score
-from threadpoolctl import ThreadpoolController
 
-from ._utils import as_numpy, check_training
+from ._utils import as_numpy, check_training, one_blas_thread
 from .node2vec import Node2Vec
 from .reproducibility import set_seed
 
@@ -24,22 +23,6 @@ __all__ = [
     "node2vec_experiment",
     "summarise",
 ]
-
-
-_controller: ThreadpoolController | None = None
-
-
-def _one_blas_thread():
-    """Context manager: BLAS on one thread (a logistic regression on a few dozen nodes).
-
-    Waking a second BLAS thread costs more than such a whole fit, and the result is the
-    same. The controller is created at the first call (importing stays side-effect
-    free) and reused: creating one costs milliseconds.
-    """
-    global _controller
-    if _controller is None:
-        _controller = ThreadpoolController()
-    return _controller.limit(limits=1, user_api="blas")
 
 
 def _check_rows(name: str, values: np.ndarray, n: int) -> None:
@@ -184,7 +167,7 @@ def heldout_accuracy(z, y, train_mask, test_mask) -> float:
         raise ValueError(
             "train_mask and test_mask overlap: a test node must not be seen in training"
         )
-    with _one_blas_thread():
+    with one_blas_thread():
         clf = LogisticRegression(max_iter=1000)
         clf.fit(z[train_mask], y[train_mask])
         return float(clf.score(z[test_mask], y[test_mask]))
@@ -345,7 +328,7 @@ def node2vec_experiment(
         z = model().detach().numpy()
         for kind, features in [("raw", z), ("normalised", l2_normalize(z))]:
             # one classifier and one clustering per embedding, scored on every mask
-            with _one_blas_thread():
+            with one_blas_thread():
                 classifier = LogisticRegression(max_iter=1000)
                 predicted = classifier.fit(features[train], y_np[train]).predict(
                     features

@@ -269,3 +269,17 @@ def test_train_node2vec_presampled_windows_match_the_loader():
             neg[: 10 * 2, 0].bincount(minlength=10), torch.full((10,), 2)
         )
     assert not torch.equal(epochs[0][0], epochs[1][0]), "a new draw every epoch"
+
+
+def test_one_blas_thread_limits_and_restores():
+    from threadpoolctl import threadpool_info
+
+    from helpers._utils import one_blas_thread
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas_threads()
+    with one_blas_thread():
+        assert all(n == 1 for n in blas_threads())
+    assert blas_threads() == before

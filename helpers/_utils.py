@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+_controller = None
+
 
 def as_numpy(values) -> np.ndarray:
     """Return a NumPy array from a tensor (detached, on the CPU) or from anything array-like."""
@@ -18,3 +20,19 @@ def check_training(num_epochs: int, lr: float) -> None:
         raise ValueError(f"num_epochs must be >= 1, got {num_epochs}")
     if lr <= 0:
         raise ValueError(f"lr must be > 0, got {lr}")
+
+
+def one_blas_thread():
+    """Context manager: BLAS on one thread, for a logistic regression on a small table.
+
+    Waking a second BLAS thread at every step of scikit-learn's L-BFGS costs more than
+    such a whole fit, and the result is the same. The controller is created at the
+    first call (importing stays side-effect free) and reused: creating one costs
+    milliseconds.
+    """
+    global _controller
+    if _controller is None:
+        from threadpoolctl import ThreadpoolController
+
+        _controller = ThreadpoolController()
+    return _controller.limit(limits=1, user_api="blas")

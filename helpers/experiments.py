@@ -28,7 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import adjusted_rand_score
 
 from . import _PUBLIC
-from ._utils import as_numpy
+from ._utils import as_numpy, one_blas_thread
 from .data import concatenate_views, standardise_views
 from .evaluation import (
     accuracy,
@@ -427,6 +427,7 @@ def node2vec_experiment(
     num_epochs: int,
     lr: float,
     eval_masks: dict | None = None,
+    n_init: int = 10,
     **node2vec_kwargs,
 ) -> tuple[pd.DataFrame, dict[int, np.ndarray]]:
     """Train Node2Vec once per seed and score each embedding on held-out nodes.
@@ -454,6 +455,9 @@ def node2vec_experiment(
     eval_masks : dict of str to boolean mask, optional
         Nodes to score, by name (e.g. ``{"val": val_mask, "test": test_mask}``); each
         must not overlap ``train_mask``. ``{"test": ~train_mask}`` when omitted.
+    n_init : int
+        Restarts of each k-means clustering (scikit-learn's ``n_init``), ``>= 1``;
+        chapter 1 uses fewer than the default 10 to keep its ablation quick.
     **node2vec_kwargs :
         Passed to :class:`Node2Vec` (``embedding_dim``, ``walk_length``, ...).
 
@@ -469,12 +473,15 @@ def node2vec_experiment(
     Raises
     ------
     ValueError
-        If ``seeds`` or ``eval_masks`` is empty, a mask has the wrong length (and as
+        If ``seeds`` or ``eval_masks`` is empty, ``n_init`` is not a positive
+        integer, a mask has the wrong length (and as
         raised by the functions it calls, e.g. for a mask that overlaps ``train_mask``).
     """
     seeds = list(seeds)
     if not seeds:
         raise ValueError("seeds must name at least one seed")
+    if isinstance(n_init, bool) or not isinstance(n_init, int) or n_init < 1:
+        raise ValueError(f"n_init must be a positive integer, got {n_init!r}")
     y_np = as_numpy(y)
     train_mask = torch.as_tensor(train_mask, dtype=torch.bool)
     if eval_masks is None:
@@ -504,10 +511,13 @@ def node2vec_experiment(
         z = model().detach().numpy()
         for kind, features in [("raw", z), ("normalised", l2_normalise(z))]:
             # one classifier and one clustering per embedding, scored on every mask
-            classifier = LogisticRegression(max_iter=1000)
-            predicted = classifier.fit(features[train], y_np[train]).predict(features)
+            with one_blas_thread():
+                classifier = LogisticRegression(max_iter=1000)
+                predicted = classifier.fit(features[train], y_np[train]).predict(
+                    features
+                )
             clusters = KMeans(
-                n_clusters=n_clusters, n_init=10, random_state=seed
+                n_clusters=n_clusters, n_init=n_init, random_state=seed
             ).fit_predict(features)
             row = {"seed": seed, "embedding": kind}
             for name, mask in masks.items():

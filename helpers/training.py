@@ -327,7 +327,10 @@ def train_node2vec(
     Introduced in chapter 1, which writes this loop out (``zero_grad``, ``loss``,
     ``backward``, ``step`` over ``model.loader``); this function reuses it. Uses
     ``SparseAdam`` for a sparse embedding (as PyG's example does) and ``Adam`` otherwise. With ``batch_size=None`` every epoch is a
-    single full-batch step over all nodes.
+    single full-batch step over all nodes. Full batch on a small graph, the walks of
+    all epochs are drawn in one call before training (:func:`_presampled_windows`):
+    the same distribution as one draw per epoch from ``model.loader``, in far fewer
+    calls, though not the same random numbers.
 
     Parameters
     ----------
@@ -353,11 +356,50 @@ def train_node2vec(
     check_training(num_epochs, lr)
     if batch_size is not None and batch_size < 1:
         raise ValueError(f"batch_size must be >= 1 or None, got {batch_size}")
-    loader = model.loader(batch_size=batch_size or model.num_nodes, shuffle=True)
+    full_batch = batch_size is None or batch_size >= model.num_nodes
+    presampled = _presampled_windows(model, num_epochs) if full_batch else None
+    if presampled is None:
+        loader = model.loader(batch_size=batch_size or model.num_nodes, shuffle=True)
+        batches = loader.__iter__
+    else:
+        epochs = iter(presampled)
+
+        def batches():
+            return [next(epochs)]
+
     return train_loop(
         model,
         lambda batch: model.loss(*batch),
         num_epochs=num_epochs,
         lr=lr,
-        batches=lambda: iter(loader),
+        batches=batches,
     )
+
+
+_PRESAMPLE_LIMIT = 2_000_000  # walk entries drawn up front, at most
+
+
+def _presampled_windows(model, num_epochs: int) -> list | None:
+    """Draw every epoch's full-batch ``(pos_rw, neg_rw)``, in one call each.
+
+    ``pos_sample`` and ``neg_sample`` of all nodes repeated ``num_epochs`` times; their
+    windows come out ordered (window offset, walk of the node, epoch, node), so one
+    reshape gives each epoch its own windows. ``None`` for a model other than
+    :class:`Node2Vec` or when the walks would exceed ``_PRESAMPLE_LIMIT`` entries.
+    """
+    if not isinstance(model, Node2Vec):
+        return None
+    n, length = model.num_nodes, model.walk_length + 1
+    walks = model.walks_per_node * (1 + model.num_negative_samples)
+    if num_epochs * n * walks * length > _PRESAMPLE_LIMIT:
+        return None
+    nodes = torch.arange(n).repeat(num_epochs)
+
+    def per_epoch(rw):
+        rw = rw.view(-1, num_epochs, n, model.context_size)
+        return [
+            rw[:, epoch].reshape(-1, model.context_size) for epoch in range(num_epochs)
+        ]
+
+    pos, neg = per_epoch(model.pos_sample(nodes)), per_epoch(model.neg_sample(nodes))
+    return list(zip(pos, neg, strict=True))

@@ -219,3 +219,68 @@ def test_summarise_standard_error():
         "test_accuracy_sem",
     ]
     assert out.loc["a", "test_accuracy_sem"] == pytest.approx(0.5 / np.sqrt(3))
+
+
+def test_node2vec_experiment_n_init():
+    # fewer k-means restarts (chapter 1's speed-up): same columns, accuracies unchanged
+    edge_index, y = ring_of_cliques()
+    train = torch.zeros(10, dtype=torch.bool)
+    train[[0, 9]] = True
+    kw = dict(num_epochs=20, lr=0.05, embedding_dim=4, walk_length=6, context_size=2)
+    df10, _ = node2vec_experiment(edge_index, y, train, seeds=[0], **kw)
+    df1, embs = node2vec_experiment(edge_index, y, train, seeds=[0], n_init=1, **kw)
+    assert list(df1.columns) == list(df10.columns)
+    pd.testing.assert_series_equal(df1.test_accuracy, df10.test_accuracy)
+    z = l2_normalise(embs[0])
+    clusters = KMeans(n_clusters=2, n_init=1, random_state=0).fit_predict(z)
+    expected = adjusted_rand_score(y[~train], clusters[~train.numpy()])
+    assert df1[df1.embedding == "normalised"].test_ari.iloc[0] == pytest.approx(
+        expected
+    )
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(ValueError, match="n_init"):
+            node2vec_experiment(edge_index, y, train, seeds=[0], n_init=bad, **kw)
+
+
+def test_train_node2vec_presampled_windows_match_the_loader():
+    # full batch: all epochs' walks are drawn up front, each epoch gets its own
+    # windows, shaped like one batch of model.loader
+    from helpers.training import _presampled_windows
+
+    edge_index, _ = ring_of_cliques()
+    model = Node2Vec(
+        edge_index,
+        embedding_dim=4,
+        walk_length=6,
+        context_size=3,
+        walks_per_node=2,
+        q=2.0,
+    )
+    adjacency = torch.zeros(10, 10, dtype=torch.bool)
+    adjacency[edge_index[0], edge_index[1]] = True
+    pos_ref, neg_ref = next(iter(model.loader(batch_size=10)))
+    epochs = _presampled_windows(model, num_epochs=3)
+    assert len(epochs) == 3
+    for pos, neg in epochs:
+        assert pos.shape == pos_ref.shape and neg.shape == neg_ref.shape
+        assert adjacency[pos[:, :-1], pos[:, 1:]].all(), "windows are pieces of walks"
+        starts = pos[: 10 * 2, 0]  # first window of every walk: its start node
+        assert torch.equal(starts.bincount(minlength=10), torch.full((10,), 2))
+        assert torch.equal(
+            neg[: 10 * 2, 0].bincount(minlength=10), torch.full((10,), 2)
+        )
+    assert not torch.equal(epochs[0][0], epochs[1][0]), "a new draw every epoch"
+
+
+def test_one_blas_thread_limits_and_restores():
+    from threadpoolctl import threadpool_info
+
+    from helpers._utils import one_blas_thread
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas_threads()
+    with one_blas_thread():
+        assert all(n == 1 for n in blas_threads())
+    assert blas_threads() == before

@@ -23,6 +23,7 @@ import pytest
 SCRIPT = r"""
 import sys
 import numpy as np
+from helpers.data import (
     classical_mds, latent_factor_data, multiomics_data, random_citation_graph,
     synthetic_cell_types,
 )

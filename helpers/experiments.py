@@ -693,7 +693,7 @@ def integration_experiment(
 
     Graphs are built once from the standardised views (``k`` nearest neighbours,
     Euclidean, symmetrised); per seed, one stratified split
-    (:func:`helpers.training.stratified_split`), then every GCN is trained after
+    (:func:`helpers.evaluation.stratified_split`), then every GCN is trained after
     ``set_seed(seed)`` with model selection on the validation samples. Late fusion
     re-uses the per-view GCNs, so it costs no extra training.
 

@@ -169,10 +169,12 @@ def threshold_graph(
     with a dense cosine-similarity matrix and checks it against this function).
     Edge weights are ``weight_base ** similarity``; every sample left without a
     neighbour is joined to its most similar sample (the lower index among equally
-    similar ones), so no node is isolated. A radius search on the rows scaled to
-    length 1 (similarity at least ``t`` is distance at most ``sqrt(2 - 2 t)``), a block
-    of samples at a time: no ``n x n`` matrix, memory grows with the number of edges
-    (the 20 bytes per edge of the result, plus 16 while it is assembled). With a fixed
+    similar ones), so no node is isolated. One pass over blocks of samples: their
+    similarities to all samples as a float32 matrix product on the rows scaled to
+    length 1, and the candidate pairs (and, for an isolated sample, the candidates
+    for its most similar sample) measured again exactly in float64. No ``n x n``
+    matrix: memory grows with the number of edges (the 20 bytes per edge of the
+    result, plus 16 while it is assembled). With a fixed
     threshold that number itself grows like ``n ** 2`` (20 million edges for 100,000
     cells of the ``make bench`` data): for many cells use :func:`knn_graph`.
 
@@ -204,7 +206,6 @@ def threshold_graph(
         another metric; a base ``<= 0``.
     """
     import torch
-    from sklearn.neighbors import NearestNeighbors
 
     X = _check_features(X)
     if metric != "cosine":
@@ -217,18 +218,18 @@ def threshold_graph(
         )
     if weight_base is not None and weight_base <= 0:
         raise ValueError(f"weight_base must be > 0 or None, got {weight_base}")
-    n = X.shape[0]
+    n, d = X.shape
     Z = _unit_rows(X)
-    # cos(u, v) >= t  <=>  |u - v|^2 <= 2 (1 - t) for unit rows: a Euclidean radius
-    # search (with the old 1e-12 margin), a block of samples at a time; the pairs
-    # within rounding of the limit are re-measured by the direct formula (symmetric to
-    # the last bit), so every kept pair comes in both directions: no union with the
-    # reverse edges. Each block keeps int32 ends and float32 weights (12 bytes per
-    # edge) until the result is assembled.
+    # One pass over blocks of samples: their cosine similarities to all samples, in
+    # float32 (a matrix product, fast), pick the candidate pairs, which are measured
+    # again exactly (float64, direct formula; symmetric to the last bit, so every
+    # kept pair comes in both directions). The same pass finds, for a sample with no
+    # neighbour, its most similar sample. Memory: the block's similarities (about
+    # 16 MB) plus 12 bytes per kept edge (int32 ends, float32 weights) until the
+    # result is assembled. cos >= t  <=>  |u - v|^2 <= 2 (1 - t) for unit rows.
     limit = 2 * (1.0 - threshold + 1e-12)
-    tol = _tolerance(Z)
-    search = NearestNeighbors(radius=np.sqrt(limit + tol), n_neighbors=2)
-    search.fit(Z)
+    slack = 4 * (d + 2) * 2.0**-24  # above float32's rounding of a unit-row product
+    Z32 = Z.astype(np.float32)
     index_type = np.int32 if n < 2**31 else np.int64
 
     def weigh(sq):  # squared distances of unit rows -> edge weights (float32)
@@ -236,27 +237,42 @@ def threshold_graph(
             return np.zeros(len(sq), dtype=np.float32)
         return (weight_base ** (1.0 - sq / 2)).astype(np.float32)
 
-    step = max(1, 2**16 // max(Z.shape[1], 1))
-    blocks, degree = [], np.zeros(n, dtype=np.int64)
+    step = int(min(max(1, 2**22 // n), -(-n // 8)))
+    blocks, lonely, partner, partner_sq = [], [], [], []
     for start in range(0, n, step):
-        dist, found = search.radius_neighbors(Z[start : start + step])
-        counts = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
-        rows = np.repeat(np.arange(start, start + len(found)), counts)
-        cols = np.concatenate(found).astype(np.int64, copy=False)
-        sq = np.concatenate(dist) ** 2
-        del dist, found
-        near = np.flatnonzero(np.abs(sq - limit) <= 2 * tol)
-        sq[near] = _pair_sq(Z, rows[near], cols[near])
-        keep = (sq <= limit) & (rows != cols)
-        rows, cols, sq = rows[keep], cols[keep], sq[keep]
-        degree[start : start + step] = np.bincount(rows - start, minlength=len(counts))
-        blocks.append((rows.astype(index_type), cols.astype(index_type), weigh(sq)))
-    lonely = np.flatnonzero(degree == 0) if connect_isolated else np.empty(0, int)
-    if lonely.size:
-        # the most similar other sample (ties to the lower index), both directions,
-        # added to the blocks that hold their source rows
-        other, dist = _neighbours(Z, 1, rows=lonely, search=search)
-        extra = _symmetric_edges(lonely, other[:, 0], weigh(dist[:, 0] ** 2), n)
+        rows_here = np.arange(start, min(start + step, n))
+        sim = Z32[rows_here] @ Z32.T
+        sim[np.arange(len(rows_here)), rows_here] = -np.inf  # not the sample itself
+        # candidates: within rounding of the threshold, or of the sample's best
+        # similarity (its partner if it ends up isolated)
+        cutoff = np.minimum(threshold - slack, sim.max(axis=1) - 2 * slack)
+        query, cols = np.divmod(np.flatnonzero(sim >= cutoff[:, None]), n)
+        del sim
+        rows = rows_here[query]
+        sq = _pair_sq(Z, rows, cols)
+        keep = sq <= limit
+        blocks.append(
+            (
+                rows[keep].astype(index_type),
+                cols[keep].astype(index_type),
+                weigh(sq[keep]),
+            )
+        )
+        alone = np.bincount(query[keep], minlength=len(rows_here)) == 0
+        if connect_isolated and alone.any():
+            # the most similar other sample, ties to the lower index
+            pick = np.flatnonzero(alone[query])
+            order = pick[np.lexsort((cols[pick], sq[pick], query[pick]))]
+            first = order[np.r_[True, np.diff(query[order]) > 0]]
+            lonely.append(rows[first])
+            partner.append(cols[first])
+            partner_sq.append(sq[first])
+    if lonely:
+        # both directions, added to the blocks that hold their source rows
+        lonely = np.concatenate(lonely)
+        extra = _symmetric_edges(
+            lonely, np.concatenate(partner), weigh(np.concatenate(partner_sq)), n
+        )
         for b in np.unique(extra[0] // step):
             mine = extra[0] // step == b
             blocks[b] = tuple(

@@ -267,6 +267,7 @@ def train_dgi(
     num_epochs: int = 100,
     lr: float = 0.01,
     seed: int = 0,
+    dense: bool = False,
 ) -> tuple[np.ndarray, pd.DataFrame]:
     """Embed the nodes with Deep Graph Infomax (Veličković et al. 2019), chapter 4.
 
@@ -287,6 +288,9 @@ def train_dgi(
         Adam's learning rate, ``> 0``.
     seed : int
         Seed of the encoder's initialisation and of the corruptions (shuffles).
+    dense : bool
+        Passed to :class:`DGIEncoder`: a dense normalised adjacency, faster on
+        graphs of a few hundred nodes, the same result up to float rounding.
 
     Returns
     -------
@@ -302,7 +306,7 @@ def train_dgi(
     """
     check_training(num_epochs, lr)
     set_seed(seed)
-    encoder = DGIEncoder(data.num_node_features, hidden_channels)
+    encoder = DGIEncoder(data.num_node_features, hidden_channels, dense=dense)
     model = DeepGraphInfomax(
         hidden_channels, encoder=encoder, summary=_summary, corruption=_corruption
     )

@@ -209,6 +209,7 @@ def compare_on_graphs(
     val_size: float = 0.2,
     with_mlp: bool = True,
     eval_every: int = 1,
+    dense: bool = False,
 ) -> pd.DataFrame:
     """Train a GCN on each graph, plus an MLP and a logistic regression, on the same splits (chapter 3).
 
@@ -234,6 +235,9 @@ def compare_on_graphs(
         Also train the MLP (the GCN without the graph).
     eval_every : int
         Validate every ``eval_every`` epochs (:func:`train_node_classifier`).
+    dense : bool
+        Build each GCN with ``GCN(..., dense=True)``: the same layer on the dense
+        normalised adjacency, faster on a small graph with many edges.
 
     Returns
     -------
@@ -267,7 +271,11 @@ def compare_on_graphs(
         )
         if edge_weight is not None:
             data.edge_weight = edge_weight
-        models = {f"GCN, {name}": lambda: GCN(X.shape[1], hidden_channels, num_classes)}
+        models = {
+            f"GCN, {name}": lambda: GCN(
+                X.shape[1], hidden_channels, num_classes, dense=dense
+            )
+        }
         if i == 0 and with_mlp:
             models["MLP"] = lambda: MLP(X.shape[1], hidden_channels, num_classes)
         baselines = ["logistic regression"] if i == 0 else []

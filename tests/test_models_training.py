@@ -367,3 +367,38 @@ def test_fit_seeded_is_reproducible_and_uses_the_validation_mask():
     assert "val_accuracy" not in no_val
     with pytest.raises(ValueError, match="num_epochs"):
         fit_seeded(build, data, masks, seed=0, num_epochs=0, lr=0.05)
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_dense_gcn_computes_the_same_as_message_passing(cached):
+    data = two_community_data()
+    weight = torch.rand(data.edge_index.shape[1])
+    set_seed(0)
+    sparse = GCN(4, 8, 2, cached=cached)
+    dense = GCN(4, 8, 2, cached=cached, dense=True)
+    dense.load_state_dict(sparse.state_dict())
+    for w in [None, None] if cached else [None, weight]:
+        fresh_sparse = GCN(4, 8, 2, cached=False)
+        fresh_sparse.load_state_dict(sparse.state_dict())
+        torch.testing.assert_close(
+            dense(data.x, data.edge_index, w), fresh_sparse(data.x, data.edge_index, w)
+        )
+    other = two_community_data(seed=1).edge_index
+    if cached:
+        with pytest.raises(ValueError, match="build a new model"):
+            dense(data.x, other)
+
+
+def test_dense_gcn_with_edge_weights_trains_like_the_sparse_one():
+    data = two_community_data()
+    weight = torch.rand(data.edge_index.shape[1])
+    set_seed(0)
+    sparse = GCN(4, 8, 2)
+    dense = GCN(4, 8, 2, dense=True)
+    dense.load_state_dict(sparse.state_dict())
+    torch.testing.assert_close(
+        dense(data.x, data.edge_index, weight), sparse(data.x, data.edge_index, weight)
+    )
+    loss = dense(data.x, data.edge_index, weight).sum()
+    loss.backward()
+    assert dense.conv1.lin.weight.grad is not None

@@ -1,6 +1,7 @@
 """Unit tests of helpers.models and helpers.training (chapters 2-3)."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from torch_geometric.data import Data
@@ -402,3 +403,17 @@ def test_dense_gcn_with_edge_weights_trains_like_the_sparse_one():
     loss = dense(data.x, data.edge_index, weight).sum()
     loss.backward()
     assert dense.conv1.lin.weight.grad is not None
+
+
+def test_compare_on_graphs_dense_gives_the_same_table_and_restores_threads():
+    from helpers.experiments import compare_on_graphs
+    from helpers.graphs import knn_graph
+
+    data = two_community_data()
+    X, y = data.x.numpy(), data.y.numpy()
+    graphs = {"given": (data.edge_index, None), "5-NN": knn_graph(X, 5)}
+    threads = torch.get_num_threads()
+    sparse = compare_on_graphs(X, y, graphs, seeds=[0, 1], num_epochs=20)
+    dense = compare_on_graphs(X, y, graphs, seeds=[0, 1], num_epochs=20, dense=True)
+    assert torch.get_num_threads() == threads
+    pd.testing.assert_frame_equal(sparse, dense)

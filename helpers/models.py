@@ -105,8 +105,9 @@ class GCN(_DenseGCNMixin, torch.nn.Module):
     dense : bool
         Propagate with a cached dense normalised adjacency (one matrix product per
         layer) instead of ``GCNConv``'s sparse message passing: the same parameters
-        and the same result up to float rounding, several times faster on graphs of a
-        few hundred nodes (chapter 6); keep the default on large graphs.
+        and the same result up to float rounding (chapter 2 writes this layer out and
+        checks it equal to ``GCNConv``), several times faster on graphs of a few
+        hundred nodes (chapters 3 and 6); keep the default on large graphs.
 
     Raises
     ------
@@ -785,20 +786,26 @@ class Node2Vec(torch.nn.Module):
 
     def pos_sample(self, batch: Tensor) -> Tensor:
         """Positive windows: ``context_size`` consecutive nodes of biased walks."""
+        return self._windows(self._pos_walks(batch))
+
+    def _pos_walks(self, batch: Tensor) -> Tensor:
+        """Draw the biased walks of :meth:`pos_sample`, ``walks_per_node`` per node of ``batch``."""
         batch = batch.repeat(self.walks_per_node)
-        rw = _walk(
+        return _walk(
             self.rowptr, self.col, batch, self.walk_length, self.p, self.q, self._table
         )
-        return self._windows(rw)
 
     def neg_sample(self, batch: Tensor) -> Tensor:
         """Negative windows: the start node followed by uniformly random nodes."""
+        return self._windows(self._neg_walks(batch))
+
+    def _neg_walks(self, batch: Tensor) -> Tensor:
+        """Draw the rows of :meth:`neg_sample`: a node of ``batch``, then uniform nodes."""
         batch = batch.repeat(self.walks_per_node * self.num_negative_samples)
         rw = torch.randint(
             self.num_nodes, (batch.size(0), self.walk_length), dtype=batch.dtype
         )
-        rw = torch.cat([batch.view(-1, 1), rw], dim=-1)
-        return self._windows(rw)
+        return torch.cat([batch.view(-1, 1), rw], dim=-1)
 
     def sample(self, batch) -> tuple[Tensor, Tensor]:
         """Collate function of :meth:`loader`: positive and negative windows for ``batch``."""
@@ -814,13 +821,32 @@ class Node2Vec(torch.nn.Module):
         positive windows, plus the mean of ``-log(1 - sigmoid(z_u . z_v))`` over those
         of the negative windows (PyG's formula, with its ``EPS``).
         """
-        pos_loss = self._pair_mean(
-            pos_rw, lambda s: -torch.log(torch.sigmoid(s) + self.EPS)
+        return self._pair_mean(pos_rw, self._pos_term) + self._pair_mean(
+            neg_rw, self._neg_term
         )
-        neg_loss = self._pair_mean(
-            neg_rw, lambda s: -torch.log(1 - torch.sigmoid(s) + self.EPS)
-        )
-        return pos_loss + neg_loss
+
+    def _pos_term(self, s: Tensor) -> Tensor:
+        return -torch.log(torch.sigmoid(s) + self.EPS)
+
+    def _neg_term(self, s: Tensor) -> Tensor:
+        return -torch.log(1 - torch.sigmoid(s) + self.EPS)
+
+    def _counted_loss(self, pos_weight: Tensor, neg_weight: Tensor) -> Tensor:
+        """:meth:`loss` of a full batch from its pairs, counted beforehand.
+
+        ``pos_weight[u, v]`` is the fraction of the positive (first node, context node)
+        pairs that are ``(u, v)``, ``neg_weight`` the same for the negative windows
+        (each sums to 1). The same loss as :meth:`loss` on those windows, written as
+        weighted sums over the ``num_nodes x num_nodes`` Gram matrix: a few operations
+        per step, whatever the number of windows.
+        """
+        z = self.embedding.weight
+        if self.embedding.sparse:  # a look-up, for the sparse gradient of SparseAdam
+            z = self.embedding(torch.arange(self.num_nodes))
+        scores = z @ z.T
+        return (pos_weight * self._pos_term(scores)).sum() + (
+            neg_weight * self._neg_term(scores)
+        ).sum()
 
     def _pair_mean(self, rw: Tensor, f) -> Tensor:
         """Mean of ``f(z_u . z_v)`` over the pairs (first node ``u``, context node ``v``) of ``rw``.

@@ -8,6 +8,7 @@ record: :func:`train_node2vec` (chapter 1), :func:`train_node_classifier` (chapt
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import Callable, Iterable
 
@@ -21,7 +22,14 @@ from torch_geometric.nn import DeepGraphInfomax
 from . import _PUBLIC
 from ._utils import check_training
 from .evaluation import _edge_weight, accuracy
-from .models import DGIEncoder, Node2Vec, NormLossGCN, _corruption, _summary
+from .models import (
+    _GRAM_LIMIT,
+    DGIEncoder,
+    Node2Vec,
+    NormLossGCN,
+    _corruption,
+    _summary,
+)
 from .reproducibility import set_seed
 
 __all__ = list(_PUBLIC["training"])
@@ -332,9 +340,11 @@ def train_node2vec(
     ``backward``, ``step`` over ``model.loader``); this function reuses it. Uses
     ``SparseAdam`` for a sparse embedding (as PyG's example does) and ``Adam`` otherwise. With ``batch_size=None`` every epoch is a
     single full-batch step over all nodes. Full batch on a small graph, the walks of
-    all epochs are drawn in one call before training (:func:`_presampled_windows`):
-    the same distribution as one draw per epoch from ``model.loader``, in far fewer
-    calls, though not the same random numbers.
+    all epochs are drawn in one call before training and each epoch's (first node,
+    context node) pairs are counted at once (:func:`_presampled_pair_counts`): the same
+    distribution as one draw per epoch from ``model.loader``, in far fewer calls,
+    though not the same random numbers; each step then computes ``model.loss`` of its
+    epoch's windows from their pair counts.
 
     Parameters
     ----------
@@ -361,26 +371,77 @@ def train_node2vec(
     if batch_size is not None and batch_size < 1:
         raise ValueError(f"batch_size must be >= 1 or None, got {batch_size}")
     full_batch = batch_size is None or batch_size >= model.num_nodes
-    presampled = _presampled_windows(model, num_epochs) if full_batch else None
+    with _one_torch_thread():  # the same random numbers, no idle threads to wake
+        presampled = _presampled_pair_counts(model, num_epochs) if full_batch else None
     if presampled is None:
         loader = model.loader(batch_size=batch_size or model.num_nodes, shuffle=True)
-        batches = loader.__iter__
+        batches, loss_fn = loader.__iter__, lambda batch: model.loss(*batch)
     else:
         epochs = iter(presampled)
 
         def batches():
             return [next(epochs)]
 
-    return train_loop(
-        model,
-        lambda batch: model.loss(*batch),
-        num_epochs=num_epochs,
-        lr=lr,
-        batches=batches,
-    )
+        def loss_fn(batch):
+            return model._counted_loss(*batch)
+
+    with _one_torch_thread():
+        return train_loop(model, loss_fn, num_epochs=num_epochs, lr=lr, batches=batches)
+
+
+@contextlib.contextmanager
+def _one_torch_thread():
+    """Run torch on one thread, for the tiny tensors of a small graph.
+
+    From about 2,000 entries torch runs ``sqrt``, ``exp`` or ``log`` on several
+    threads; on a tensor that small, waking them costs far more than the work (on a
+    busy 2-core laptop, a hundred times more), and element-wise results do not depend
+    on the number of threads.
+    """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 _PRESAMPLE_LIMIT = 2_000_000  # walk entries drawn up front, at most
+
+
+def _presampled_pair_counts(model, num_epochs: int) -> list | None:
+    """Every epoch's pairs of :func:`_presampled_windows`, counted, from the same random numbers.
+
+    For each epoch the arguments of :meth:`Node2Vec._counted_loss`: two
+    ``(num_nodes, num_nodes)`` tensors, the fraction of that epoch's positive (and
+    negative) windows' (first node, context node) pairs that are ``(u, v)``. Counted
+    for all epochs at once, one ``bincount`` per distance in the window. ``None``
+    where :func:`_presampled_windows` is, or above the Gram-matrix size of the loss.
+    """
+    if not isinstance(model, Node2Vec) or model.num_nodes > _GRAM_LIMIT:
+        return None
+    n, length = model.num_nodes, model.walk_length + 1
+    walks = model.walks_per_node * (1 + model.num_negative_samples)
+    if num_epochs * n * walks * length > _PRESAMPLE_LIMIT:
+        return None
+    nodes = torch.arange(n).repeat(num_epochs)
+    context, num_windows = model.context_size, length - model.context_size + 1
+
+    def fractions(rw):
+        rw = rw.numpy()
+        epoch = (np.arange(rw.shape[0]) // n) % num_epochs
+        first = (epoch * n * n)[:, None] + rw[:, :num_windows] * n
+        counts = np.zeros(num_epochs * n * n, dtype=np.int64)
+        for distance in range(1, context):
+            keys = first + rw[:, distance : distance + num_windows]
+            counts += np.bincount(keys.ravel(), minlength=counts.size)
+        num_pairs = rw.shape[0] // num_epochs * num_windows * (context - 1)
+        weight = torch.from_numpy(counts).to(model.embedding.weight.dtype) / num_pairs
+        return weight.view(num_epochs, n, n).unbind(0)
+
+    pos = fractions(model._pos_walks(nodes))
+    neg = fractions(model._neg_walks(nodes))
+    return list(zip(pos, neg, strict=True))
 
 
 def _presampled_windows(model, num_epochs: int) -> list | None:

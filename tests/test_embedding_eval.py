@@ -284,3 +284,44 @@ def test_one_blas_thread_limits_and_restores():
     with one_blas_thread():
         assert all(n == 1 for n in blas_threads())
     assert blas_threads() == before
+
+
+@pytest.mark.parametrize("q", [1.0, 2.0])
+def test_train_node2vec_pair_counts_give_the_loss_of_the_windows(q):
+    # the pairs counted up front, from the same random numbers as the windows, give
+    # model.loss of those windows (value and gradient) at every epoch
+    from helpers.training import _presampled_pair_counts, _presampled_windows
+
+    edge_index, _ = ring_of_cliques()
+    kw = dict(embedding_dim=4, walk_length=6, context_size=3, walks_per_node=2, q=q)
+    set_seed(0)
+    model = Node2Vec(edge_index, **kw)
+    set_seed(1)
+    windows = _presampled_windows(model, num_epochs=3)
+    set_seed(1)
+    counted = _presampled_pair_counts(model, num_epochs=3)
+    assert len(counted) == 3
+    z = model.embedding.weight
+    for (pos_rw, neg_rw), (pos_weight, neg_weight) in zip(
+        windows, counted, strict=True
+    ):
+        assert pos_weight.shape == (10, 10) and neg_weight.shape == (10, 10)
+        assert torch.isclose(pos_weight.sum(), torch.tensor(1.0))
+        expected, mine = (
+            model.loss(pos_rw, neg_rw),
+            model._counted_loss(pos_weight, neg_weight),
+        )
+        assert torch.allclose(mine, expected, atol=1e-6)
+        assert torch.allclose(
+            torch.autograd.grad(mine, z)[0],
+            torch.autograd.grad(expected, z)[0],
+            atol=1e-6,
+        )
+
+
+def test_train_node2vec_restores_torch_threads():
+    edge_index, _ = ring_of_cliques()
+    model = Node2Vec(edge_index, embedding_dim=4, walk_length=4, context_size=2)
+    before = torch.get_num_threads()
+    train_node2vec(model, num_epochs=2, lr=0.01)
+    assert torch.get_num_threads() == before

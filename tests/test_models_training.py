@@ -1,6 +1,7 @@
 """Unit tests of helpers.models and helpers.training (chapters 2-3)."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from torch_geometric.data import Data
@@ -367,3 +368,52 @@ def test_fit_seeded_is_reproducible_and_uses_the_validation_mask():
     assert "val_accuracy" not in no_val
     with pytest.raises(ValueError, match="num_epochs"):
         fit_seeded(build, data, masks, seed=0, num_epochs=0, lr=0.05)
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_dense_gcn_computes_the_same_as_message_passing(cached):
+    data = two_community_data()
+    weight = torch.rand(data.edge_index.shape[1])
+    set_seed(0)
+    sparse = GCN(4, 8, 2, cached=cached)
+    dense = GCN(4, 8, 2, cached=cached, dense=True)
+    dense.load_state_dict(sparse.state_dict())
+    for w in [None, None] if cached else [None, weight]:
+        fresh_sparse = GCN(4, 8, 2, cached=False)
+        fresh_sparse.load_state_dict(sparse.state_dict())
+        torch.testing.assert_close(
+            dense(data.x, data.edge_index, w), fresh_sparse(data.x, data.edge_index, w)
+        )
+    other = two_community_data(seed=1).edge_index
+    if cached:
+        with pytest.raises(ValueError, match="build a new model"):
+            dense(data.x, other)
+
+
+def test_dense_gcn_with_edge_weights_trains_like_the_sparse_one():
+    data = two_community_data()
+    weight = torch.rand(data.edge_index.shape[1])
+    set_seed(0)
+    sparse = GCN(4, 8, 2)
+    dense = GCN(4, 8, 2, dense=True)
+    dense.load_state_dict(sparse.state_dict())
+    torch.testing.assert_close(
+        dense(data.x, data.edge_index, weight), sparse(data.x, data.edge_index, weight)
+    )
+    loss = dense(data.x, data.edge_index, weight).sum()
+    loss.backward()
+    assert dense.conv1.lin.weight.grad is not None
+
+
+def test_compare_on_graphs_dense_gives_the_same_table_and_restores_threads():
+    from helpers.experiments import compare_on_graphs
+    from helpers.graphs import knn_graph
+
+    data = two_community_data()
+    X, y = data.x.numpy(), data.y.numpy()
+    graphs = {"given": (data.edge_index, None), "5-NN": knn_graph(X, 5)}
+    threads = torch.get_num_threads()
+    sparse = compare_on_graphs(X, y, graphs, seeds=[0, 1], num_epochs=20)
+    dense = compare_on_graphs(X, y, graphs, seeds=[0, 1], num_epochs=20, dense=True)
+    assert torch.get_num_threads() == threads
+    pd.testing.assert_frame_equal(sparse, dense)

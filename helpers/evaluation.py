@@ -514,8 +514,9 @@ def attention_entropy(edge_index, alpha, num_nodes: int) -> pd.DataFrame:
 def same_label_attention(edge_index, alpha, y) -> np.ndarray:
     """Per node, the share of its attention (self loops excluded) on neighbours of its own label.
 
-    Averaged over heads and renormalised over the non-self edges. Chapter 5 uses it
-    to show that a well-trained GAT on a kNN graph attends to same-type cells.
+    Averaged over heads and renormalised over the non-self edges. Chapter 5 compares
+    it with the graph's edge homophily: a share no higher than the homophily means the
+    attention did not learn to prefer same-label neighbours.
     Nodes without non-self incoming edges get NaN.
 
     Parameters

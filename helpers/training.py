@@ -409,6 +409,16 @@ def _one_torch_thread():
 _PRESAMPLE_LIMIT = 2_000_000  # walk entries drawn up front, at most
 
 
+def _can_presample(model, num_epochs: int) -> bool:
+    """Whether the walks of all ``num_epochs`` of a :class:`Node2Vec` fit ``_PRESAMPLE_LIMIT``."""
+    if not isinstance(model, Node2Vec):
+        return False
+    walks = model.walks_per_node * (1 + model.num_negative_samples)
+    return num_epochs * model.num_nodes * walks * (model.walk_length + 1) <= (
+        _PRESAMPLE_LIMIT
+    )
+
+
 def _presampled_pair_counts(model, num_epochs: int) -> list | None:
     """Every epoch's pairs of :func:`_presampled_windows`, counted, from the same random numbers.
 
@@ -418,12 +428,9 @@ def _presampled_pair_counts(model, num_epochs: int) -> list | None:
     for all epochs at once, one ``bincount`` per distance in the window. ``None``
     where :func:`_presampled_windows` is, or above the Gram-matrix size of the loss.
     """
-    if not isinstance(model, Node2Vec) or model.num_nodes > _GRAM_LIMIT:
+    if not _can_presample(model, num_epochs) or model.num_nodes > _GRAM_LIMIT:
         return None
     n, length = model.num_nodes, model.walk_length + 1
-    walks = model.walks_per_node * (1 + model.num_negative_samples)
-    if num_epochs * n * walks * length > _PRESAMPLE_LIMIT:
-        return None
     nodes = torch.arange(n).repeat(num_epochs)
     context, num_windows = model.context_size, length - model.context_size + 1
 
@@ -452,12 +459,9 @@ def _presampled_windows(model, num_epochs: int) -> list | None:
     reshape gives each epoch its own windows. ``None`` for a model other than
     :class:`Node2Vec` or when the walks would exceed ``_PRESAMPLE_LIMIT`` entries.
     """
-    if not isinstance(model, Node2Vec):
+    if not _can_presample(model, num_epochs):
         return None
-    n, length = model.num_nodes, model.walk_length + 1
-    walks = model.walks_per_node * (1 + model.num_negative_samples)
-    if num_epochs * n * walks * length > _PRESAMPLE_LIMIT:
-        return None
+    n = model.num_nodes
     nodes = torch.arange(n).repeat(num_epochs)
 
     def per_epoch(rw):

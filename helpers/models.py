@@ -67,6 +67,9 @@ class _DenseGCNMixin:
     rebuilt when the model is called on another graph.
     """
 
+    def _init_dense(self, dense: bool) -> None:
+        self.dense, self._dense_key, self._adjacency = dense, None, None
+
     def _conv(
         self, conv: GCNConv, x: Tensor, edge_index: Tensor, edge_weight=None
     ) -> Tensor:
@@ -132,7 +135,7 @@ class GCN(_DenseGCNMixin, torch.nn.Module):
         self.dropout = dropout
         self.cached = cached
         self._graph_key = None
-        self.dense, self._dense_key, self._adjacency = dense, None, None
+        self._init_dense(dense)
 
     def _check_graph(self, edge_index: Tensor, edge_weight: Tensor | None) -> None:
         weight_ptr = None if edge_weight is None else edge_weight.data_ptr()
@@ -359,7 +362,7 @@ class NormLossGCN(_DenseGCNMixin, torch.nn.Module):
                 raise ValueError(f"{name} must be >= 1, got {value}")
         self.conv1 = GCNConv(in_channels, hidden_channels, cached=True)
         self.conv2 = GCNConv(hidden_channels, out_channels, cached=True)
-        self.dense, self._dense_key, self._adjacency = dense, None, None
+        self._init_dense(dense)
 
     def forward(self, x: Tensor, edge_index: Tensor) -> Tensor:
         """Return the embedding of each node, one row per node."""
@@ -396,7 +399,7 @@ class DGIEncoder(_DenseGCNMixin, torch.nn.Module):
             )
         self.conv = GCNConv(in_channels, hidden_channels, cached=True)
         self.act = torch.nn.PReLU(hidden_channels)
-        self.dense, self._dense_key, self._adjacency = dense, None, None
+        self._init_dense(dense)
 
     def forward(self, x: Tensor, edge_index: Tensor) -> Tensor:
         """Return the embedding of each node, one row per node."""

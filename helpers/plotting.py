@@ -207,7 +207,7 @@ def plot_embeddings(
     annotate : bool or sequence of int
         Write each point's index next to it (``True``), or only these points' indices.
     legend_title : str
-        Title of the colour legend.
+        Title of the colour legend, drawn right of the axes.
 
     Returns
     -------
@@ -250,7 +250,8 @@ def plot_embeddings(
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.legend(title=legend_title, fontsize=8)
+    # right of the axes: a legend inside could hide a point or its number
+    ax.legend(title=legend_title, fontsize=8, loc="upper left", bbox_to_anchor=(1, 1))
     return ax
 
 

@@ -113,3 +113,14 @@ def test_plot_accuracy_bars_rejects_bad_input():
         plot_accuracy_bars(mean, pd.Series({"a": 0.1}))
     with pytest.raises(ValueError, match="points"):
         plot_accuracy_bars(mean, mean, points=pd.Series({"b": 0.1, "c": 0.2}))
+
+
+def test_plot_embeddings_legend_outside_the_points():
+    # the legend sits right of the axes, so it never hides a point or its number
+    rng = np.random.default_rng(0)
+    fig, ax = plt.subplots()
+    plot_embeddings(rng.normal(size=(30, 2)), rng.integers(0, 3, 30), ax=ax)
+    fig.canvas.draw()
+    legend_box = ax.get_legend().get_window_extent()
+    assert legend_box.x0 >= ax.get_window_extent().x1
+    plt.close(fig)

@@ -80,6 +80,7 @@ _PUBLIC = {
         "same_label_attention",
         "representation_spread",
         "summarise",
+        "paired_differences",
     ),
     "experiments": (
         "node2vec_experiment",

@@ -401,6 +401,61 @@ def summarise(
     return out
 
 
+def paired_differences(
+    per_seed: pd.DataFrame,
+    pairs: Sequence[tuple[str, str]],
+    *,
+    by: str = "method",
+    value: str = "test_accuracy",
+) -> pd.DataFrame:
+    """Mean and standard error of per-seed differences between methods; chapter 6 writes it out.
+
+    Two methods scored on the same splits are compared seed by seed: for each pair
+    ``(a, b)`` the differences ``a - b`` are taken within each seed, then averaged,
+    with their standard error (sample standard deviation / sqrt(number of seeds)).
+
+    Parameters
+    ----------
+    per_seed : pandas.DataFrame
+        One row per method and seed: columns ``seed``, ``by`` and ``value``.
+    pairs : sequence of (str, str)
+        The ``(a, b)`` pairs to compare, ``a - b``.
+    by : str
+        Column naming the method.
+    value : str
+        Column of the score.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair, indexed by (``method``, ``minus``): ``mean`` and ``se``.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, ``pairs`` is empty, a method is unknown, or the two
+        methods of a pair were not scored on the same seeds.
+    """
+    missing = [c for c in ("seed", by, value) if c not in per_seed.columns]
+    if missing:
+        raise ValueError(
+            f"per_seed has no column(s) {missing}; it has {list(per_seed.columns)}"
+        )
+    if len(pairs) == 0:
+        raise ValueError("pairs is empty: give at least one (a, b) pair")
+    wide = per_seed.pivot(index="seed", columns=by, values=value)
+    rows = {}
+    for a, b in pairs:
+        unknown = [m for m in (a, b) if m not in wide.columns]
+        if unknown:
+            raise ValueError(f"no method {unknown[0]!r} in per_seed[{by!r}]")
+        if wide[a].isna().ne(wide[b].isna()).any():
+            raise ValueError(f"{a!r} and {b!r} were not scored on the same seeds")
+        d = (wide[a] - wide[b]).dropna()
+        rows[a, b] = {"mean": d.mean(), "se": d.std() / np.sqrt(len(d))}
+    return pd.DataFrame(rows).T.rename_axis(["method", "minus"])
+
+
 def match_clusters(clusters, labels) -> tuple[np.ndarray, pd.DataFrame]:
     """Rename clusters to the labels they overlap most (Hungarian matching), chapter 4.
 

@@ -15,7 +15,7 @@ from helpers import (
     node2vec_experiment,
     set_seed,
 )
-from helpers.evaluation import summarise
+from helpers.evaluation import paired_differences, summarise
 from helpers.training import train_node2vec
 
 
@@ -325,3 +325,42 @@ def test_train_node2vec_restores_torch_threads():
     before = torch.get_num_threads()
     train_node2vec(model, num_epochs=2, lr=0.01)
     assert torch.get_num_threads() == before
+
+
+def _two_methods():
+    return pd.DataFrame(
+        {
+            "seed": [0, 1, 2, 0, 1, 2],
+            "method": ["a", "a", "a", "b", "b", "b"],
+            "test_accuracy": [0.9, 0.8, 0.7, 0.6, 0.7, 0.5],
+        }
+    )
+
+
+def test_paired_differences_pairs_by_seed():
+    out = paired_differences(_two_methods(), [("a", "b")])
+    d = np.array([0.3, 0.1, 0.2])  # a - b on seeds 0, 1, 2
+    assert list(out.index.names) == ["method", "minus"]
+    assert np.isclose(out.loc[("a", "b"), "mean"], d.mean())
+    assert np.isclose(out.loc[("a", "b"), "se"], d.std(ddof=1) / np.sqrt(3))
+    # shuffled rows give the same answer: the pairing is by seed, not by position
+    shuffled = _two_methods().sample(frac=1, random_state=0)
+    assert paired_differences(shuffled, [("a", "b")]).equals(out)
+
+
+def test_paired_differences_other_columns():
+    df = _two_methods().rename(columns={"method": "model", "test_accuracy": "ari"})
+    out = paired_differences(df, [("b", "a")], by="model", value="ari")
+    assert np.isclose(out.loc[("b", "a"), "mean"], -0.2)
+
+
+def test_paired_differences_bad_input():
+    with pytest.raises(ValueError, match="no column"):
+        paired_differences(_two_methods(), [("a", "b")], value="ari")
+    with pytest.raises(ValueError, match="'c'"):
+        paired_differences(_two_methods(), [("a", "c")])
+    with pytest.raises(ValueError, match="pairs"):
+        paired_differences(_two_methods(), [])
+    unpaired = _two_methods().iloc[:-1]  # b has no seed 2
+    with pytest.raises(ValueError, match="seeds"):
+        paired_differences(unpaired, [("a", "b")])

@@ -64,11 +64,24 @@ class _DenseGCNMixin:
 
     The layers stay ``GCNConv`` (same parameters, same initialisation); only the
     neighbourhood sum becomes one matrix product with the cached normalised adjacency,
-    rebuilt when the model is called on another graph.
+    rebuilt when the model is called on another graph. A layer that widens its input
+    averages the inputs first, ``lin(A @ x)`` instead of ``A @ lin(x)``: the same
+    result up to float rounding, with a smaller product and, for inputs that need no
+    gradient (the features), no product in the backward pass; such an average is kept
+    for the next call on the same, unchanged tensor.
     """
 
     def _init_dense(self, dense: bool) -> None:
         self.dense, self._dense_key, self._adjacency = dense, None, None
+        self._averaged = None  # (input, its version, adjacency @ input)
+
+    def _average(self, x: Tensor) -> Tensor:
+        if x.requires_grad:
+            return self._adjacency @ x
+        kept = self._averaged
+        if kept is None or kept[0] is not x or kept[1] != x._version:
+            kept = self._averaged = (x, x._version, self._adjacency @ x)
+        return kept[2]
 
     def _conv(
         self, conv: GCNConv, x: Tensor, edge_index: Tensor, edge_weight=None
@@ -84,6 +97,9 @@ class _DenseGCNMixin:
         if self._dense_key != key:
             self._dense_key = key
             self._adjacency = _dense_gcn_adjacency(edge_index, x.size(0), edge_weight)
+            self._averaged = None
+        if conv.in_channels < conv.out_channels:
+            return conv.lin(self._average(x)) + conv.bias
         return self._adjacency @ conv.lin(x) + conv.bias
 
 

@@ -88,3 +88,37 @@ def test_experiments_accept_dense():
     sparse = integration_experiment(views, y, **kwargs)
     assert list(dense.method) == list(sparse.method)
     assert dense.test_accuracy.between(0, 1).all()
+
+
+def test_dense_widening_layer_follows_new_or_changed_inputs():
+    # a layer that widens its input (5 -> 8) averages the inputs first and keeps
+    # that average for the next call on the same, unchanged input tensor
+    x, edge_index, _ = small_graph()
+    sparse = GCN(5, 8, 3)
+    dense = GCN(5, 8, 3, dense=True)
+    dense.load_state_dict(sparse.state_dict())
+    with torch.no_grad():
+        for inputs in (x, x, x + 1.0, x.clone()):
+            assert torch.allclose(
+                sparse(inputs, edge_index), dense(inputs, edge_index), atol=1e-5
+            )
+        dense(x, edge_index)  # keeps the average of x
+        x.mul_(-2.0)  # changed in place: the kept average is stale
+        assert torch.allclose(sparse(x, edge_index), dense(x, edge_index), atol=1e-5)
+
+
+def test_dense_gradients_match_sparse():
+    x, edge_index, weight = small_graph()
+    set_seed(0)
+    sparse = NormLossGCN(5, 8, 4)
+    set_seed(0)
+    dense = NormLossGCN(5, 8, 4, dense=True)
+    grads = []
+    for model in (sparse, dense):
+        inputs = x.clone().requires_grad_(True)
+        for _ in range(2):  # twice: the input gradient adds up over both calls
+            model.zero_grad()
+            model(inputs, edge_index).norm(dim=1).mean().backward()
+        grads.append([inputs.grad, *(p.grad for p in model.parameters())])
+    for a, b in zip(*grads, strict=True):
+        assert torch.allclose(a, b, atol=1e-5)

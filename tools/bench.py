@@ -141,13 +141,13 @@ def main(argv: list[str]) -> int:
                 "wall_s": round(m["wall_s"], 1),
                 "peak_mb": round(m["peak_mb"]),
                 "floor_s": round(floor["wall_s"], 1),
-                "ratio_to_floor": round(ratio, 2),
+                "ratio_to_floor": round(ratio, 3),
                 "within_budget": ratio <= BUDGET_RATIO,
             }
         )
         print(
             f"{book}: {m['wall_s']:.1f} s, floor just before {floor['wall_s']:.1f} s "
-            f"({ratio:.1f}x floor), {m['peak_mb']:.0f} MB",
+            f"({ratio:.2f}x floor), {m['peak_mb']:.0f} MB",
             flush=True,
         )
     floor = {
@@ -171,7 +171,7 @@ def main(argv: list[str]) -> int:
         "| --- | ---: | ---: | ---: | ---: | --- |",
     ]
     lines += [
-        f"| {r['notebook']} | {r['wall_s']} | {r['peak_mb']} | {r['floor_s']} | {r['ratio_to_floor']} | "
+        f"| {r['notebook']} | {r['wall_s']} | {r['peak_mb']} | {r['floor_s']} | {r['ratio_to_floor']:.3f} | "
         f"{'yes' if r['within_budget'] else 'no'} |"
         for r in rows
     ]

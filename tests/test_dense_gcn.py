@@ -108,7 +108,7 @@ def test_dense_widening_layer_follows_new_or_changed_inputs():
 
 
 def test_dense_gradients_match_sparse():
-    x, edge_index, weight = small_graph()
+    x, edge_index, _ = small_graph()
     set_seed(0)
     sparse = NormLossGCN(5, 8, 4)
     set_seed(0)

@@ -29,7 +29,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import adjusted_rand_score
 
 from . import _PUBLIC
-from ._utils import as_numpy, one_blas_thread
+from ._utils import as_numpy, one_thread
 from .data import concatenate_views, standardise_views
 from .evaluation import (
     accuracy,
@@ -529,14 +529,14 @@ def node2vec_experiment(
         z = model().detach().numpy()
         for kind, features in [("raw", z), ("normalised", l2_normalise(z))]:
             # one classifier and one clustering per embedding, scored on every mask
-            with one_blas_thread():
+            with one_thread():
                 classifier = LogisticRegression(max_iter=1000)
                 predicted = classifier.fit(features[train], y_np[train]).predict(
                     features
                 )
-            clusters = KMeans(
-                n_clusters=n_clusters, n_init=n_init, random_state=seed
-            ).fit_predict(features)
+                clusters = KMeans(
+                    n_clusters=n_clusters, n_init=n_init, random_state=seed
+                ).fit_predict(features)
             row = {"seed": seed, "embedding": kind}
             for name, mask in masks.items():
                 row[f"{name}_accuracy"] = float((predicted[mask] == y_np[mask]).mean())

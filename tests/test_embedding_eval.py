@@ -272,18 +272,54 @@ def test_train_node2vec_presampled_windows_match_the_loader():
     assert not torch.equal(epochs[0][0], epochs[1][0]), "a new draw every epoch"
 
 
-def test_one_blas_thread_limits_and_restores():
+def test_one_thread_limits_and_restores():
+    # BLAS (logistic regression) and OpenMP (k-means) pools on one thread, then back
     from threadpoolctl import threadpool_info
 
-    from helpers._utils import one_blas_thread
+    from helpers._utils import one_thread
 
-    def blas_threads():
-        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+    def threads():
+        return {
+            (i["user_api"], i["filepath"]): i["num_threads"] for i in threadpool_info()
+        }
 
-    before = blas_threads()
-    with one_blas_thread():
-        assert all(n == 1 for n in blas_threads())
-    assert blas_threads() == before
+    before = threads()
+    assert {api for api, _ in before} >= {"blas", "openmp"}
+    with one_thread():
+        assert all(n == 1 for n in threads().values())
+    assert threads() == before
+
+
+@pytest.mark.parametrize("module", ["evaluation", "experiments"])
+def test_k_means_runs_on_one_thread(module, monkeypatch):
+    # 300-cell k-means: waking a second OpenMP thread costs more than the fit
+    import importlib
+
+    from threadpoolctl import threadpool_info
+
+    seen = []
+
+    class Recording(KMeans):
+        def fit_predict(self, X, y=None, sample_weight=None):
+            seen.append({i["num_threads"] for i in threadpool_info()})
+            return super().fit_predict(X)
+
+    monkeypatch.setattr(
+        importlib.import_module(f"helpers.{module}"), "KMeans", Recording
+    )
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(3), 20)
+    if module == "evaluation":
+        cluster_ari(rng.normal(size=(60, 4)) + 3 * y[:, None], y)
+    else:
+        edge_index, labels = ring_of_cliques()
+        train = torch.zeros(10, dtype=torch.bool)
+        train[[0, 9]] = True
+        kw = dict(embedding_dim=4, walk_length=4, context_size=2, walks_per_node=1)
+        node2vec_experiment(
+            edge_index, labels, train, seeds=[0], num_epochs=1, lr=0.01, **kw
+        )
+    assert seen and all(threads == {1} for threads in seen)
 
 
 @pytest.mark.parametrize("q", [1.0, 2.0])

@@ -34,6 +34,7 @@ def execute(path: Path) -> float:
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
+        coalesce_streams=True,  # one stdout block per cell, however the kernel flushed it
     )
     client.execute()
     elapsed = time.perf_counter() - start

@@ -103,7 +103,7 @@ student: $(STAMP)  ## student edition without solutions -> _build/student/
 student-test: student  ## the student edition runs top to bottom (no errors, claims hold; outputs not compared)
 	env $(PINNED) $(NBVAL:--nbval=--nbval-lax) _build/student
 
-bench: $(STAMP)  ## time notebooks vs the import-only floor, and every graph builder at 10k-100k cells -> _build/bench/, instructor guide
+bench: $(STAMP)  ## time notebooks vs the import-only floor, and every graph builder at 10k-100k cells -> _build/bench/, instructor guide, README
 	env $(PINNED) $(BIN)/python tools/bench.py
 	env $(PINNED) $(BIN)/python tools/scaling.py
 	$(BIN)/python tools/bench.py --update-guide

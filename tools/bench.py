@@ -10,12 +10,14 @@ This is a benchmark, not a test: numbers depend on the machine and on its load.
 
 Usage: python tools/bench.py [--repeat N] [NOTEBOOK ...]   (default: notebooks/*.ipynb,
                                                       best of N = 2 runs each)
-       python tools/bench.py --update-guide          (copy the tables into the guide)
+       python tools/bench.py --update-guide          (tables into the guide, summary into the README)
        python tools/bench.py --one NOTEBOOK          (internal: one run, prints JSON)
 
 ``--update-guide`` rewrites the block between ``<!-- bench:start -->`` and
 ``<!-- bench:end -->`` of book/instructor_guide.md with _build/bench/notebooks.md and
-the verdicts of _build/bench/scaling.md (``make bench`` does all three steps).
+the verdicts of _build/bench/scaling.md, and the block between
+``<!-- bench-summary:start -->`` and ``<!-- bench-summary:end -->`` of README.md with a
+one-paragraph summary (``make bench`` does all three steps).
 """
 
 import csv
@@ -80,16 +82,59 @@ def measure(target: str) -> dict:
 
 
 GUIDE = ROOT / "book" / "instructor_guide.md"
+README = ROOT / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+SUMMARY_START, SUMMARY_END = (
+    "<!-- bench-summary:start -->",
+    "<!-- bench-summary:end -->",
+)
+
+
+def replace_block(text: str, start: str, end: str, block: str) -> str:
+    """Return ``text`` with the lines between the markers ``start`` and ``end`` replaced by ``block``."""
+    if start not in text or end not in text.split(start, 1)[1]:
+        raise ValueError(f"the text lacks the markers {start} ... {end}")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return head + start + "\n" + block + "\n" + end + tail
+
+
+def summary(rows: list[dict], verdicts: list[str], measured: str) -> str:
+    """One paragraph for the README: the course total, the slowest chapter, the scaling verdicts.
+
+    ``rows`` are those of ``_build/bench/notebooks.csv`` (``notebook``, ``wall_s``,
+    ``ratio_to_floor``); ``verdicts`` the scaling run's lines, each ending in ``met`` or
+    ``not met`` (none when the scaling half did not run); ``measured`` the date.
+    """
+    if not rows:
+        raise ValueError("rows is empty: run the notebook half of `make bench` first")
+    total = sum(float(r["wall_s"]) for r in rows)
+    worst = max(rows, key=lambda r: float(r["ratio_to_floor"]))
+    ratio = float(worst["ratio_to_floor"])
+    text = (
+        f"Measured {measured} by `make bench` on 2 cores: every notebook, each in a fresh "
+        f"kernel, {total:.1f} s in all ({'within' if total <= COURSE_BUDGET_S else 'over'} "
+        f"the {COURSE_BUDGET_S:.0f} s budget); the slowest relative to the import-only floor, "
+        f"{worst['notebook']} at {ratio:.2f}x ({'within' if ratio <= BUDGET_RATIO else 'over'} "
+        f"the {BUDGET_RATIO}x budget)."
+    )
+    if verdicts:
+        met = sum(1 for v in verdicts if v.rstrip().endswith(": met"))
+        text += (
+            f" Graph builders and a GCN epoch at 100,000 cells: {met} of {len(verdicts)} "
+            "scaling targets met."
+        )
+    return text + " Tables and the run-to-run spread: `book/instructor_guide.md`."
 
 
 def update_guide() -> None:
-    """Quote the latest benchmark tables in the instructor guide."""
+    """Quote the latest benchmark tables in the instructor guide, and their summary in the README."""
     notebooks = OUT / "notebooks.md"
     if not notebooks.exists():
         raise SystemExit("no _build/bench/notebooks.md: run `make bench` first")
     block = [notebooks.read_text().strip()]
     scaling = OUT / "scaling.md"
+    verdicts = []
     if scaling.exists():
         verdicts = [
             line for line in scaling.read_text().splitlines() if line.startswith("- ")
@@ -103,11 +148,19 @@ def update_guide() -> None:
             "",
             *verdicts,
         ]
-    text = GUIDE.read_text()
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    GUIDE.write_text(head + START + "\n" + "\n".join(block) + "\n" + END + tail)
-    print(f"updated {GUIDE.relative_to(ROOT)}")
+    GUIDE.write_text(replace_block(GUIDE.read_text(), START, END, "\n".join(block)))
+    with open(OUT / "notebooks.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    measured = notebooks.read_text().split()[1]  # "Measured YYYY-MM-DD on ..."
+    README.write_text(
+        replace_block(
+            README.read_text(),
+            SUMMARY_START,
+            SUMMARY_END,
+            summary(rows, verdicts, measured),
+        )
+    )
+    print(f"updated {GUIDE.relative_to(ROOT)} and {README.relative_to(ROOT)}")
 
 
 def main(argv: list[str]) -> int:

@@ -22,6 +22,7 @@ one-paragraph summary (``make bench`` does all three steps).
 
 import csv
 import json
+import os
 import platform
 import resource
 import subprocess
@@ -112,7 +113,7 @@ def summary(rows: list[dict], verdicts: list[str], measured: str) -> str:
     worst = max(rows, key=lambda r: float(r["ratio_to_floor"]))
     ratio = float(worst["ratio_to_floor"])
     text = (
-        f"Measured {measured} by `make bench` on 2 cores: every notebook, each in a fresh "
+        f"Measured {measured} by `make bench`: every notebook, each in a fresh "
         f"kernel, {total:.1f} s in all ({'within' if total <= COURSE_BUDGET_S else 'over'} "
         f"the {COURSE_BUDGET_S:.0f} s budget); the slowest relative to the import-only floor, "
         f"{worst['notebook']} at {ratio:.2f}x ({'within' if ratio <= BUDGET_RATIO else 'over'} "
@@ -214,7 +215,7 @@ def main(argv: list[str]) -> int:
         writer.writeheader()
         writer.writerows(rows)
     lines = [
-        f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, Python {platform.python_version()}, "
+        f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()} with {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"each time the fastest of {repeat} runs; "
         f"floor ({FLOOR}, measured before every notebook) median {floor['wall_s']:.1f} s, "
         f"{floor['peak_mb']:.0f} MB; "

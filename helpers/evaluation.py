@@ -315,10 +315,9 @@ def cluster_ari(z, y, n_clusters: int | None = None, seed: int = 0) -> float:
         raise ValueError(
             f"n_clusters must be between 2 and {z.shape[0]}, got {n_clusters}"
         )
+    kmeans = KMeans(n_clusters=n_clusters, n_init=10, random_state=seed)
     with one_thread():  # the same clusters, without waking a thread per iteration
-        pred = KMeans(n_clusters=n_clusters, n_init=10, random_state=seed).fit_predict(
-            z
-        )
+        pred = kmeans.fit_predict(z)
     return float(adjusted_rand_score(y, pred))
 
 
